@@ -1,0 +1,25 @@
+# Two entry points for a fresh machine: `make run` and `make test`.
+# Each creates .venv and installs the project into it first.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint
+
+$(STAMP): pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+## run: the bot when a token is configured, else the offline demo
+run: $(STAMP)
+	$(BIN)/kuager start
+
+## test: lint, types and the whole suite (KUAGER_TEST_DATABASE_URL picks the database)
+test: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/pytest

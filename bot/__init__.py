@@ -1,0 +1,1 @@
+"""Wiring: configuration, the Telegram Application, and the `kuager` command line."""

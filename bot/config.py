@@ -1,0 +1,174 @@
+"""The one configuration object, loaded once from TOML and `KUAGER_<SECTION>_<KEY>` variables.
+
+Environment variables win over the file because containers and secret stores pass settings
+that way, and a token or draft key should not have to sit in a file at all.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import dataclasses
+import os
+import tomllib
+import types
+import typing
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from storage.keys import InvalidPublicKey, ReviewerPublicKey
+
+ENV_PREFIX = "KUAGER"
+
+
+class ConfigError(Exception):
+    """A setting is missing or wrong; the message names it in one line."""
+
+
+@dataclass(frozen=True)
+class TelegramConfig:
+    token: str = ""
+    """From BotFather. Empty: `kuager start` runs the offline demo instead of the bot."""
+    api_base_url: str = "https://api.telegram.org/bot"
+    file_base_url: str = "https://api.telegram.org/file/bot"
+    webhook_url: str = ""
+    """Public HTTPS URL; empty means long polling."""
+    webhook_listen: str = "127.0.0.1"
+    webhook_port: int = 8443
+    webhook_secret: str = ""
+
+
+@dataclass(frozen=True)
+class StorageConfig:
+    database_url: str = "kuager.db"
+    """A SQLite path, or postgresql://user@host/db."""
+    auto_upgrade: bool = False
+    """Run migrations at start instead of refusing to start on an old schema."""
+
+
+@dataclass(frozen=True)
+class ReviewersConfig:
+    public_keys: tuple[str, ...] = ()
+    """`kuager:...` lines printed by `kuager keygen`; every case is sealed to all of them."""
+    alert_chat_id: int | None = None
+    """Optional chat told "new case <id> (<type>)" and nothing more."""
+
+
+@dataclass(frozen=True)
+class SecurityConfig:
+    draft_key: str = ""
+    """32 random bytes, base64: encrypts unfinished drafts at rest."""
+    draft_ttl_hours: int = 72
+    rate_limit_per_minute: int = 30
+
+
+@dataclass(frozen=True)
+class Config:
+    telegram: TelegramConfig = field(default_factory=TelegramConfig)
+    storage: StorageConfig = field(default_factory=StorageConfig)
+    reviewers: ReviewersConfig = field(default_factory=ReviewersConfig)
+    security: SecurityConfig = field(default_factory=SecurityConfig)
+
+    def reviewer_keys(self) -> tuple[ReviewerPublicKey, ...]:
+        keys = []
+        for index, line in enumerate(self.reviewers.public_keys):
+            try:
+                keys.append(ReviewerPublicKey.from_line(line))
+            except InvalidPublicKey as exc:
+                raise ConfigError(f"reviewers.public_keys[{index}]: {exc}") from None
+        return tuple(keys)
+
+    def draft_key_bytes(self) -> bytes:
+        if not self.security.draft_key:
+            raise ConfigError(
+                "security.draft_key is not set (KUAGER_SECURITY_DRAFT_KEY): "
+                "generate one with `kuager draft-key`"
+            )
+        try:
+            raw = base64.b64decode(self.security.draft_key, validate=True)
+        except binascii.Error:
+            raw = b""
+        if len(raw) != 32:
+            raise ConfigError("security.draft_key must be 32 random bytes in base64")
+        return raw
+
+
+def _coerce(name: str, annotation: Any, value: Any) -> Any:
+    """Turn a TOML value or an environment string into the field's declared type."""
+    origin = typing.get_origin(annotation)
+    if origin in (types.UnionType, typing.Union):
+        inner = [a for a in typing.get_args(annotation) if a is not type(None)]
+        if value in (None, ""):
+            return None
+        return _coerce(name, inner[0], value)
+    if origin is tuple:
+        if isinstance(value, str):
+            value = [v.strip() for v in value.split(",") if v.strip()]
+        if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
+            raise ConfigError(f"{name} must be a list of strings")
+        return tuple(value)
+    if annotation is bool:
+        if isinstance(value, bool):
+            return value
+        if str(value).lower() in ("1", "true", "yes", "on"):
+            return True
+        if str(value).lower() in ("0", "false", "no", "off"):
+            return False
+        raise ConfigError(f"{name} must be true or false")
+    if annotation is int:
+        try:
+            return int(value)
+        except (TypeError, ValueError):
+            raise ConfigError(f"{name} must be a whole number") from None
+    if not isinstance(value, str):
+        raise ConfigError(f"{name} must be a string")
+    return value
+
+
+def _section(name: str, cls: type[Any], table: Mapping[str, Any], env: Mapping[str, str]) -> Any:
+    hints = typing.get_type_hints(cls)
+    known = {f.name for f in dataclasses.fields(cls)}
+    for key in table:
+        if key not in known:
+            raise ConfigError(f"unknown setting {name}.{key}")
+    values: dict[str, Any] = {}
+    for key in known:
+        env_name = f"{ENV_PREFIX}_{name}_{key}".upper()
+        if env_name in env:
+            values[key] = _coerce(f"{name}.{key} ({env_name})", hints[key], env[env_name])
+        elif key in table:
+            values[key] = _coerce(f"{name}.{key}", hints[key], table[key])
+    return cls(**values)
+
+
+def default_config_path(env: Mapping[str, str]) -> Path | None:
+    if "KUAGER_CONFIG" in env:
+        return Path(env["KUAGER_CONFIG"])
+    local = Path("config.toml")
+    return local if local.exists() else None
+
+
+def load_config(path: Path | None = None, env: Mapping[str, str] | None = None) -> Config:
+    """Read `path` (if any) and apply environment overrides; `ConfigError` names what is wrong."""
+    env = os.environ if env is None else env
+    document: dict[str, Any] = {}
+    if path is not None:
+        try:
+            document = tomllib.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise ConfigError(f"config file {path} not found") from None
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"config file {path} is not valid TOML: {exc}") from None
+    sections = typing.get_type_hints(Config)
+    for name in document:
+        if name not in sections:
+            raise ConfigError(f"unknown section [{name}]")
+    parts = {}
+    for name, cls in sections.items():
+        table = document.get(name, {})
+        if not isinstance(table, dict):
+            raise ConfigError(f"[{name}] must be a table")
+        parts[name] = _section(name, cls, table, env)
+    return Config(**parts)

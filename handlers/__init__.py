@@ -1,0 +1,1 @@
+"""The witness's Telegram conversation: forms, drafts, commands, and their translation."""

@@ -1,0 +1,167 @@
+"""Sealing and storing a case: the one call the witness conversation makes on submit.
+
+A case is stored whole or not at all: the sealed body, its wrapped keys, the claim on its
+attachments and its chain link are written in the caller's single transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import secrets
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage import chain
+from storage.keys import ReviewerPublicKey
+from storage.models import Attachment, Case, WrappedKey
+from storage.sealing import FORMAT_VERSION, seal
+
+RECEIPT_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+"""Crockford's base32: no I, L, O or U, so a code read aloud or retyped survives."""
+RECEIPT_GROUPS = 4
+RECEIPT_GROUP_LEN = 4
+"""16 symbols = 80 bits: too many to guess online or to brute-force from the stored hash."""
+
+
+class UnknownReceipt(Exception):
+    """No case has this receipt code."""
+
+
+@dataclass(frozen=True)
+class AttachmentRef:
+    """A sealed attachment as the case refers to it; the hash is of the bytes as received."""
+
+    attachment_id: str
+    sha256: str
+    size: int
+    kind: str
+    mime: str = ""
+    name: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "attachment_id": self.attachment_id,
+            "sha256": self.sha256,
+            "size": self.size,
+            "kind": self.kind,
+            "mime": self.mime,
+            "name": self.name,
+        }
+
+
+@dataclass(frozen=True)
+class CaseDocument:
+    """What the witness reported, as it is sealed (docs/FORMAT.md, "Case document")."""
+
+    form_id: str
+    form_version: int
+    language: str
+    answers: Mapping[str, Any]
+    """Language-neutral: choice codes, ISO dates, numbers, and the witness's own text."""
+    submitted_at: dt.datetime
+    attachments: Sequence[AttachmentRef] = ()
+    links: Mapping[str, str] = field(default_factory=dict)
+    """E.g. {"group": <shared id of linked reports>, "addendum_to": <case id>}."""
+    flags: Mapping[str, bool] = field(default_factory=dict)
+    """Derived markers such as {"un_ready": true, "urgent": false}."""
+
+    def to_json(self, case_id: str) -> dict[str, Any]:
+        return {
+            "format": FORMAT_VERSION,
+            "case_id": case_id,
+            "form": {"id": self.form_id, "version": self.form_version},
+            "language": self.language,
+            "submitted_at": self.submitted_at.astimezone(dt.UTC).isoformat(),
+            "answers": dict(self.answers),
+            "attachments": [a.to_json() for a in self.attachments],
+            "links": dict(self.links),
+            "flags": dict(self.flags),
+        }
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """What the witness keeps: the code proves the right to add to the case, nothing more."""
+
+    case_id: str
+    code: str
+    received_day: dt.date
+
+
+def new_object_id() -> str:
+    return secrets.token_hex(16)
+
+
+def new_receipt_code() -> str:
+    symbols = "".join(
+        secrets.choice(RECEIPT_ALPHABET) for _ in range(RECEIPT_GROUPS * RECEIPT_GROUP_LEN)
+    )
+    return "-".join(
+        symbols[i : i + RECEIPT_GROUP_LEN] for i in range(0, len(symbols), RECEIPT_GROUP_LEN)
+    )
+
+
+def normalise_receipt(code: str) -> str:
+    """Forgive how people retype codes: case, spaces, dashes, O for 0, I or L for 1."""
+    cleaned = code.upper().translate(str.maketrans("OIL", "011", " -_\t\n"))
+    if len(cleaned) != RECEIPT_GROUPS * RECEIPT_GROUP_LEN or set(cleaned) - set(RECEIPT_ALPHABET):
+        raise UnknownReceipt("not a receipt code")
+    return cleaned
+
+
+def receipt_hash(code: str) -> bytes:
+    return hashlib.sha256(b"kuager/v1/receipt\x00" + normalise_receipt(code).encode()).digest()
+
+
+async def seal_case(
+    session: AsyncSession,
+    document: CaseDocument,
+    recipients: Sequence[ReviewerPublicKey],
+    *,
+    today: dt.date | None = None,
+    case_id: str | None = None,
+) -> Receipt:
+    """Seal `document` to every reviewer key and store it, in the caller's transaction.
+
+    `case_id` lets a caller make a retried submit idempotent (the id is the primary key);
+    by default a fresh random id is drawn.
+    """
+    case_id = case_id or new_object_id()
+    code = new_receipt_code()
+    payload = json.dumps(document.to_json(case_id), ensure_ascii=False, separators=(",", ":"))
+    sealed = seal(payload.encode("utf-8"), recipients, object_id=case_id, context=document.form_id)
+    received = today or dt.datetime.now(dt.UTC).date()
+    session.add(
+        Case(
+            id=case_id,
+            form_id=document.form_id,
+            received_day=received,
+            receipt_hash=receipt_hash(code),
+            body=sealed.body,
+        )
+    )
+    session.add_all(
+        WrappedKey(object_id=case_id, key_id=s.key_id, kind=s.kind.code, wrapped=s.wrapped)
+        for s in sealed.stanzas
+    )
+    if document.attachments:
+        ids = [a.attachment_id for a in document.attachments]
+        await session.execute(update(Attachment).where(Attachment.id.in_(ids)).values(claimed=True))
+    await session.flush()
+    await chain.append(session, case_id, sealed.body)
+    return Receipt(case_id=case_id, code=code, received_day=received)
+
+
+async def case_for_receipt(session: AsyncSession, code: str) -> str:
+    """The case id a receipt code belongs to; `UnknownReceipt` otherwise."""
+    found = await session.execute(select(Case.id).where(Case.receipt_hash == receipt_hash(code)))
+    case_id = found.scalar_one_or_none()
+    if case_id is None:
+        raise UnknownReceipt("no case has this receipt code")
+    return case_id

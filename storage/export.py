@@ -1,0 +1,327 @@
+"""Decrypting cases on a reviewer's machine and writing them out for people to read.
+
+A reviewer opens the export in a spreadsheet, so: one row per case and one column per field;
+CSV in UTF-8 with a BOM (Excel otherwise shows Cyrillic and Kazakh letters as mojibake); and
+every cell that would start a formula is defused, because a witness's text is untrusted input
+and `=HYPERLINK(...)` in a reviewer's Excel is an attack on the reviewer.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import datetime as dt
+import hashlib
+import json
+import re
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+from typing import IO, Any
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from sqlalchemy import and_, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.attachments import open_attachment
+from storage.database import Database
+from storage.keys import ReviewerPrivateKey
+from storage.models import Case, WrappedKey
+from storage.sealing import KeyStanza, NotARecipient, Sealed, TamperedCase, open_sealed
+
+META_COLUMNS = (
+    "case_id",
+    "form",
+    "form_version",
+    "received_day",
+    "submitted_at",
+    "language",
+)
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+class ExportFormat(StrEnum):
+    JSONL = "jsonl"
+    CSV = "csv"
+    XLSX = "xlsx"
+
+
+@dataclass(frozen=True)
+class OpenedCase:
+    """A decrypted case: its clear metadata and the sealed document."""
+
+    case_id: str
+    form_id: str
+    received_day: dt.date
+    document: dict[str, Any]
+
+
+@dataclass
+class ExportTally:
+    """What happened to every case, for the closing summary and the exit status."""
+
+    exported: int = 0
+    not_for_this_key: int = 0
+    tampered: list[str] = field(default_factory=list)
+    attachments: int = 0
+    attachment_problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.tampered and not self.attachment_problems
+
+
+async def open_cases(
+    session: AsyncSession,
+    private_key: ReviewerPrivateKey,
+    tally: ExportTally,
+    *,
+    form_id: str | None = None,
+    since: dt.date | None = None,
+) -> AsyncIterator[OpenedCase]:
+    """Every case this key can open, oldest day first; others are counted in `tally`."""
+    key_id = private_key.public.key_id
+    query = (
+        select(Case.id, Case.form_id, Case.received_day, Case.body, WrappedKey.wrapped)
+        .outerjoin(WrappedKey, and_(WrappedKey.object_id == Case.id, WrappedKey.key_id == key_id))
+        .order_by(Case.received_day, Case.id)
+        .execution_options(yield_per=1000)
+    )
+    if form_id is not None:
+        query = query.where(Case.form_id == form_id)
+    if since is not None:
+        query = query.where(Case.received_day >= since)
+    rows = await session.stream(query)
+    async for case_id, form, day, body, wrapped in rows:
+        if wrapped is None:
+            tally.not_for_this_key += 1
+            continue
+        stanza = KeyStanza(key_id, private_key.kind, wrapped)
+        try:
+            plain = open_sealed(
+                Sealed(body, (stanza,)), private_key, object_id=case_id, context=form
+            )
+            document = json.loads(plain)
+            if document.get("case_id") != case_id:
+                raise TamperedCase("document names another case")
+        except (TamperedCase, NotARecipient, ValueError):
+            tally.tampered.append(case_id)
+            continue
+        yield OpenedCase(case_id, form, day, document)
+
+
+def flatten(value: Any, prefix: str = "") -> dict[str, str]:
+    """Nested answers as spreadsheet columns: `victims.1.name`, lists of codes joined by `; `."""
+    if isinstance(value, Mapping):
+        out: dict[str, str] = {}
+        for key, item in value.items():
+            out.update(flatten(item, f"{prefix}.{key}" if prefix else str(key)))
+        return out
+    if isinstance(value, list):
+        if all(not isinstance(v, Mapping | list) for v in value):
+            return {prefix: "; ".join(_scalar(v) for v in value)}
+        out = {}
+        for index, item in enumerate(value, start=1):
+            out.update(flatten(item, f"{prefix}.{index}"))
+        return out
+    return {prefix: _scalar(value)}
+
+
+def _scalar(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
+
+
+def defuse(cell: str) -> str:
+    """Make a cell that a spreadsheet would run as a formula read as text instead (OWASP)."""
+    return "'" + cell if cell.startswith(_FORMULA_START) else cell
+
+
+Labeller = Callable[[str, str, str], str]
+"""(form id, column, value) → the value as the reviewer should read it (e.g. in --lang)."""
+
+
+def case_row(
+    case: OpenedCase, files: Iterable[str] = (), labeller: Labeller | None = None
+) -> dict[str, str]:
+    doc = case.document
+    row = {
+        "case_id": case.case_id,
+        "form": case.form_id,
+        "form_version": _scalar(doc.get("form", {}).get("version")),
+        "received_day": case.received_day.isoformat(),
+        "submitted_at": _scalar(doc.get("submitted_at")),
+        "language": _scalar(doc.get("language")),
+    }
+    for key, value in flatten(doc.get("links", {}), "links").items():
+        row[key] = value
+    for key, value in flatten(doc.get("flags", {}), "flags").items():
+        row[key] = value
+    for key, value in flatten(doc.get("answers", {})).items():
+        row[key] = labeller(case.form_id, key, value) if labeller else value
+    row["attachments"] = "; ".join(files)
+    return row
+
+
+_UNSAFE_NAME = re.compile(r"[^\w.\-]+", re.UNICODE)
+
+
+def safe_file_name(index: int, name: str, kind: str) -> str:
+    """A file name from a witness's file: never a path, never hidden, never too long."""
+    stem = _UNSAFE_NAME.sub("_", Path(name.replace("\\", "/")).name).strip("._")[:80]
+    return f"{index:02d}_{stem or kind or 'file'}"
+
+
+async def write_attachments(
+    session: AsyncSession,
+    case: OpenedCase,
+    private_key: ReviewerPrivateKey,
+    folder: Path,
+    tally: ExportTally,
+) -> list[str]:
+    """Decrypt a case's attachments into `folder/<case id>/`, checking each SHA-256."""
+    written: list[str] = []
+    for index, ref in enumerate(case.document.get("attachments", []), start=1):
+        target = (
+            folder / case.case_id / safe_file_name(index, ref.get("name", ""), ref.get("kind", ""))
+        )
+        target.parent.mkdir(parents=True, exist_ok=True)
+        digest = hashlib.sha256()
+        try:
+            with target.open("wb") as out:
+                async for piece in open_attachment(session, ref["attachment_id"], private_key):
+                    digest.update(piece)
+                    out.write(piece)
+        except (TamperedCase, NotARecipient, KeyError):
+            target.unlink(missing_ok=True)
+            tally.attachment_problems.append(
+                f"{case.case_id}: attachment {index} is missing or altered"
+            )
+            continue
+        if digest.hexdigest() != ref.get("sha256"):
+            tally.attachment_problems.append(
+                f"{case.case_id}: attachment {index} does not match its hash"
+            )
+            continue
+        tally.attachments += 1
+        written.append(str(target.relative_to(folder.parent)))
+    return written
+
+
+class RowSink:
+    """Collects rows per form, then writes CSV or XLSX with columns in first-seen order.
+
+    Rows are held in memory because a spreadsheet's columns must be known before its first
+    row; JSONL, which has no such need, streams instead.
+    """
+
+    def __init__(self) -> None:
+        self.rows: dict[str, list[dict[str, str]]] = {}
+        self.columns: dict[str, dict[str, None]] = {}
+
+    def add(self, form_id: str, row: dict[str, str]) -> None:
+        self.rows.setdefault(form_id, []).append(row)
+        columns = self.columns.setdefault(form_id, dict.fromkeys(META_COLUMNS))
+        for key in row:
+            columns.setdefault(key, None)
+
+    def _all_columns(self) -> list[str]:
+        merged: dict[str, None] = dict.fromkeys(META_COLUMNS)
+        for columns in self.columns.values():
+            merged.update({k: None for k in columns if k != "attachments"})
+        return [*merged, "attachments"]
+
+    def write_csv(self, out: IO[str]) -> None:
+        columns = self._all_columns()
+        writer = csv.DictWriter(out, fieldnames=columns, restval="", lineterminator="\r\n")
+        writer.writeheader()
+        for rows in self.rows.values():
+            for row in rows:
+                writer.writerow({k: defuse(v) for k, v in row.items()})
+
+    def write_xlsx(self, path: Path) -> None:
+        book = Workbook(write_only=True)
+        for form_id, rows in self.rows.items():
+            sheet = book.create_sheet(title=form_id[:31])
+            columns = [*[c for c in self.columns[form_id] if c != "attachments"], "attachments"]
+            sheet.append(columns)
+            for row in rows:
+                sheet.append([_text_cell(sheet, row.get(c, "")) for c in columns])
+        if not self.rows:
+            book.create_sheet(title="cases").append(list(META_COLUMNS))
+        book.save(path)
+
+
+def _text_cell(sheet: Any, value: str) -> WriteOnlyCell:
+    # openpyxl turns a string starting with "=" into a formula; force it to stay text.
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.data_type = "s"
+    return cell
+
+
+@dataclass(frozen=True)
+class ExportRequest:
+    """What a reviewer asked `kuager export` for."""
+
+    out: Path
+    format: ExportFormat
+    form_id: str | None = None
+    since: dt.date | None = None
+    labeller: Labeller | None = None
+
+
+def attachments_folder(out: Path) -> Path:
+    return out.with_name(out.stem + "_attachments")
+
+
+async def export_cases(
+    db: Database,
+    private_key: ReviewerPrivateKey,
+    request: ExportRequest,
+    progress: Callable[[int], None] = lambda n: None,
+) -> ExportTally:
+    """Decrypt every case sealed to `private_key` and write them to `request.out`."""
+    tally = ExportTally()
+    folder = attachments_folder(request.out)
+    sink = RowSink()
+    async with db.sessions() as session, session.begin():
+        with contextlib.ExitStack() as stack:
+            jsonl = None
+            if request.format is ExportFormat.JSONL:
+                jsonl = stack.enter_context(request.out.open("w", encoding="utf-8"))
+            async for case in open_cases(
+                session, private_key, tally, form_id=request.form_id, since=request.since
+            ):
+                files = await write_attachments(session, case, private_key, folder, tally)
+                if jsonl is not None:
+                    record = {"received_day": case.received_day.isoformat(), **case.document}
+                    record["attachment_files"] = files
+                    jsonl.write(json.dumps(record, ensure_ascii=False) + "\n")
+                else:
+                    sink.add(case.form_id, case_row(case, files, request.labeller))
+                tally.exported += 1
+                progress(1)
+    if request.format is ExportFormat.CSV:
+        with request.out.open("w", encoding="utf-8-sig", newline="") as out:
+            sink.write_csv(out)
+    elif request.format is ExportFormat.XLSX:
+        sink.write_xlsx(request.out)
+    return tally
+
+
+async def count_cases(
+    db: Database, form_id: str | None = None, since: dt.date | None = None
+) -> int:
+    """How many cases an export will walk (for the progress bar's total)."""
+    query = select(func.count()).select_from(Case)
+    if form_id is not None:
+        query = query.where(Case.form_id == form_id)
+    if since is not None:
+        query = query.where(Case.received_day >= since)
+    async with db.sessions() as session:
+        return (await session.execute(query)).scalar_one()
