@@ -95,16 +95,19 @@ class Config:
         return raw
 
 
-def _coerce(name: str, annotation: Any, value: Any) -> Any:
-    """Turn a TOML value or an environment string into the field's declared type."""
+def _coerce(name: str, annotation: Any, value: Any, *, from_env: bool = False) -> Any:
+    """Turn a TOML value or an environment string into the field's declared type.
+
+    Only environment strings are split on commas: in TOML a list is written as a list.
+    """
     origin = typing.get_origin(annotation)
     if origin in (types.UnionType, typing.Union):
         inner = [a for a in typing.get_args(annotation) if a is not type(None)]
         if value in (None, ""):
             return None
-        return _coerce(name, inner[0], value)
+        return _coerce(name, inner[0], value, from_env=from_env)
     if origin is tuple:
-        if isinstance(value, str):
+        if from_env and isinstance(value, str):
             value = [v.strip() for v in value.split(",") if v.strip()]
         if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
             raise ConfigError(f"{name} must be a list of strings")
@@ -137,7 +140,9 @@ def _section(name: str, cls: type[Any], table: Mapping[str, Any], env: Mapping[s
     for key in known:
         env_name = f"{ENV_PREFIX}_{name}_{key}".upper()
         if env_name in env:
-            values[key] = _coerce(f"{name}.{key} ({env_name})", hints[key], env[env_name])
+            values[key] = _coerce(
+                f"{name}.{key} ({env_name})", hints[key], env[env_name], from_env=True
+            )
         elif key in table:
             values[key] = _coerce(f"{name}.{key}", hints[key], table[key])
     return cls(**values)

@@ -34,8 +34,8 @@ from storage.keys import (
 from storage.reseal import reseal
 
 EXIT_OK, EXIT_PROBLEM, EXIT_USAGE = 0, 1, 2
-err = Console(stderr=True, highlight=False)
-out = Console(highlight=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+out = Console(highlight=False, soft_wrap=True)
 
 
 def fail(message: str, status: int = EXIT_USAGE) -> int:

@@ -16,7 +16,7 @@ import hashlib
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
-from sqlalchemy import func, select, text
+from sqlalchemy import func, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Case, ChainLink
@@ -37,25 +37,23 @@ def link_hash(previous: bytes, seq: int, case_id: str, body_digest: bytes) -> by
     ).digest()
 
 
-async def append(session: AsyncSession, case_id: str, body: bytes) -> ChainLink:
-    """Add the link for a newly sealed case, in the caller's transaction."""
+async def append(session: AsyncSession, case_id: str, body: bytes) -> int:
+    """Add the link for a newly sealed case, in the caller's transaction; its position."""
     if session.get_bind().dialect.name == "postgresql":
         await session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_LOCK_KEY})
     head = (
-        await session.execute(select(ChainLink).order_by(ChainLink.seq.desc()).limit(1))
-    ).scalar_one_or_none()
+        await session.execute(
+            select(ChainLink.seq, ChainLink.link_hash).order_by(ChainLink.seq.desc()).limit(1)
+        )
+    ).first()
     seq = 1 if head is None else head.seq + 1
     previous = GENESIS if head is None else head.link_hash
     digest = body_hash(body)
-    link = ChainLink(
-        seq=seq,
-        case_id=case_id,
-        body_hash=digest,
-        link_hash=link_hash(previous, seq, case_id, digest),
+    link = link_hash(previous, seq, case_id, digest)
+    await session.execute(
+        insert(ChainLink).values(seq=seq, case_id=case_id, body_hash=digest, link_hash=link)
     )
-    session.add(link)
-    await session.flush()
-    return link
+    return seq
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,8 @@ import datetime as dt
 import hashlib
 import json
 import re
-from collections.abc import AsyncIterator, Callable, Iterable, Mapping
+import tempfile
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -216,43 +217,54 @@ async def write_attachments(
 class RowSink:
     """Collects rows per form, then writes CSV or XLSX with columns in first-seen order.
 
-    Rows are held in memory because a spreadsheet's columns must be known before its first
-    row; JSONL, which has no such need, streams instead.
+    A spreadsheet's columns must be known before its first row, but holding 100,000 rows in
+    memory would not do on a reviewer's laptop: rows are spilled to an unnamed temporary file
+    beside the output (already deleted on disk, gone when closed) and read back once.
     """
 
-    def __init__(self) -> None:
-        self.rows: dict[str, list[dict[str, str]]] = {}
+    def __init__(self, folder: Path) -> None:
+        # Closed by `close()`, which export_cases calls through contextlib.closing.
+        self._spill: IO[str] = tempfile.TemporaryFile("w+", encoding="utf-8", dir=folder)  # noqa: SIM115
         self.columns: dict[str, dict[str, None]] = {}
 
+    def close(self) -> None:
+        self._spill.close()
+
     def add(self, form_id: str, row: dict[str, str]) -> None:
-        self.rows.setdefault(form_id, []).append(row)
+        self._spill.write(json.dumps([form_id, row], ensure_ascii=False) + "\n")
         columns = self.columns.setdefault(form_id, dict.fromkeys(META_COLUMNS))
         for key in row:
             columns.setdefault(key, None)
 
-    def _all_columns(self) -> list[str]:
-        merged: dict[str, None] = dict.fromkeys(META_COLUMNS)
-        for columns in self.columns.values():
-            merged.update({k: None for k in columns if k != "attachments"})
-        return [*merged, "attachments"]
+    def _rows(self) -> Iterator[tuple[str, dict[str, str]]]:
+        self._spill.seek(0)
+        for line in self._spill:
+            form_id, row = json.loads(line)
+            yield form_id, row
+
+    def _form_columns(self, form_id: str) -> list[str]:
+        return [*[c for c in self.columns[form_id] if c != "attachments"], "attachments"]
 
     def write_csv(self, out: IO[str]) -> None:
-        columns = self._all_columns()
+        merged: dict[str, None] = {}
+        for form_id in self.columns:
+            merged.update(dict.fromkeys(self._form_columns(form_id)[:-1]))
+        columns = [*(merged or dict.fromkeys(META_COLUMNS)), "attachments"]
         writer = csv.DictWriter(out, fieldnames=columns, restval="", lineterminator="\r\n")
         writer.writeheader()
-        for rows in self.rows.values():
-            for row in rows:
-                writer.writerow({k: defuse(v) for k, v in row.items()})
+        for _form_id, row in self._rows():
+            writer.writerow({k: defuse(v) for k, v in row.items()})
 
     def write_xlsx(self, path: Path) -> None:
         book = Workbook(write_only=True)
-        for form_id, rows in self.rows.items():
-            sheet = book.create_sheet(title=form_id[:31])
-            columns = [*[c for c in self.columns[form_id] if c != "attachments"], "attachments"]
-            sheet.append(columns)
-            for row in rows:
-                sheet.append([_text_cell(sheet, row.get(c, "")) for c in columns])
-        if not self.rows:
+        sheets = {}
+        for form_id in self.columns:
+            sheets[form_id] = book.create_sheet(title=form_id[:31])
+            sheets[form_id].append(self._form_columns(form_id))
+        for form_id, row in self._rows():
+            sheet = sheets[form_id]
+            sheet.append([_text_cell(sheet, row.get(c, "")) for c in self._form_columns(form_id)])
+        if not sheets:
             book.create_sheet(title="cases").append(list(META_COLUMNS))
         book.save(path)
 
@@ -287,8 +299,25 @@ async def export_cases(
 ) -> ExportTally:
     """Decrypt every case sealed to `private_key` and write them to `request.out`."""
     tally = ExportTally()
+    with contextlib.closing(RowSink(request.out.parent)) as sink:
+        await _decrypt_all(db, private_key, request, sink, tally, progress)
+        if request.format is ExportFormat.CSV:
+            with request.out.open("w", encoding="utf-8-sig", newline="") as out:
+                sink.write_csv(out)
+        elif request.format is ExportFormat.XLSX:
+            sink.write_xlsx(request.out)
+    return tally
+
+
+async def _decrypt_all(
+    db: Database,
+    private_key: ReviewerPrivateKey,
+    request: ExportRequest,
+    sink: RowSink,
+    tally: ExportTally,
+    progress: Callable[[int], None],
+) -> None:
     folder = attachments_folder(request.out)
-    sink = RowSink()
     async with db.sessions() as session, session.begin():
         with contextlib.ExitStack() as stack:
             jsonl = None
@@ -306,12 +335,6 @@ async def export_cases(
                     sink.add(case.form_id, case_row(case, files, request.labeller))
                 tally.exported += 1
                 progress(1)
-    if request.format is ExportFormat.CSV:
-        with request.out.open("w", encoding="utf-8-sig", newline="") as out:
-            sink.write_csv(out)
-    elif request.format is ExportFormat.XLSX:
-        sink.write_xlsx(request.out)
-    return tally
 
 
 async def count_cases(

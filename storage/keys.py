@@ -15,6 +15,7 @@ Two kinds of key:
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import json
 import os
@@ -102,7 +103,7 @@ class ReviewerPublicKey:
     raw: bytes = field(repr=False)
     """X25519: 32 bytes. Hybrid: the ML-KEM-768 public key (1,184 bytes) then X25519 (32)."""
 
-    @property
+    @functools.cached_property
     def key_id(self) -> str:
         """A short fingerprint, stored in clear beside each wrapped key so export finds its own."""
         digest = hashlib.sha256(
@@ -159,6 +160,12 @@ class ReviewerPrivateKey:
         return cls(kind, seed + x_raw)
 
     def hpke_key(self) -> HpkePrivate:
+        return self._hpke_key
+
+    @functools.cached_property
+    def _hpke_key(self) -> HpkePrivate:
+        # Cached: an export opens every case with the same key, and rebuilding it (ML-KEM
+        # expands its seed) would cost more than the decryption itself.
         if self.kind is KeyKind.X25519:
             return x25519.X25519PrivateKey.from_private_bytes(self.raw)
         return hpke.MLKEM768X25519PrivateKey(
@@ -166,7 +173,7 @@ class ReviewerPrivateKey:
             x25519.X25519PrivateKey.from_private_bytes(self.raw[_MLKEM768_SEED:]),
         )
 
-    @property
+    @functools.cached_property
     def public(self) -> ReviewerPublicKey:
         if self.kind is KeyKind.X25519:
             pub = x25519.X25519PrivateKey.from_private_bytes(self.raw).public_key()

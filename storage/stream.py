@@ -58,11 +58,21 @@ class ChunkSealer:
         because only then is it known not to be the final one."""
         self._sha256.update(data)
         self.size += len(data)
-        self._buffer += data
+        view = memoryview(data)
         out: list[bytes] = []
-        while len(self._buffer) > CHUNK_SIZE:
-            out.append(self._seal(bytes(self._buffer[:CHUNK_SIZE]), final=False))
-            del self._buffer[:CHUNK_SIZE]
+        if self._buffer:
+            need = CHUNK_SIZE - len(self._buffer)
+            self._buffer += view[:need]
+            view = view[need:]
+            if not view:
+                return out
+            out.append(self._seal(self._buffer, final=False))
+            self._buffer = bytearray()
+        # Seal straight from the caller's bytes: no copying, no shifting of a buffer.
+        while len(view) > CHUNK_SIZE:
+            out.append(self._seal(view[:CHUNK_SIZE], final=False))
+            view = view[CHUNK_SIZE:]
+        self._buffer += view
         return out
 
     def finish(self) -> bytes:
@@ -76,7 +86,7 @@ class ChunkSealer:
     def sha256(self) -> str:
         return self._sha256.hexdigest()
 
-    def _seal(self, plain: bytes, *, final: bool) -> bytes:
+    def _seal(self, plain: bytes | bytearray | memoryview, *, final: bool) -> bytes:
         if self._aead is None:
             raise RuntimeError("the attachment is already finished")
         sealed = self._aead.encrypt(_nonce(self._counter, final), plain, self._aad)

@@ -269,4 +269,3 @@ async def test_concurrent_writers_keep_one_valid_chain(
             await writer.close()
     assert report.ok, report.broken
     assert report.links == report.cases == 40
-

@@ -1,0 +1,229 @@
+"""The reviewer's commands as a reviewer runs them: the real `kuager` executable."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sqlalchemy import delete, select, update
+
+from storage.database import Database
+from storage.keys import ReviewerPublicKey
+from storage.models import Case
+from tests.storage.cases import NARRATIVES, detention, store
+
+KUAGER = shutil.which("kuager", path=str(Path(sys.executable).parent)) or "kuager"
+PASSPHRASE = "a long test passphrase"
+
+
+def kuager(
+    *args: str, passphrase: str | None = PASSPHRASE, cwd: Path | None = None
+) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KUAGER_")}
+    if passphrase is not None:
+        env["KUAGER_PASSPHRASE"] = passphrase
+    return subprocess.run(
+        [KUAGER, *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        timeout=120,
+        cwd=cwd,
+        check=False,
+    )
+
+
+@pytest.fixture(scope="module")
+def keys(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("keys")
+    for name, extra in (("alice", []), ("bob", ["--pq"])):
+        result = kuager("keygen", "--out", str(folder), "--name", name, *extra)
+        assert result.returncode == 0, result.stderr
+    return folder
+
+
+def public(keys: Path, name: str) -> ReviewerPublicKey:
+    return ReviewerPublicKey.from_line((keys / f"{name}.pub").read_text())
+
+
+def test_keygen_writes_a_locked_private_key_and_prints_the_public_line(keys: Path) -> None:
+    private = keys / "alice.key"
+    assert private.stat().st_mode & 0o777 == 0o600
+    assert json.loads(private.read_text())["kdf"]["name"] == "argon2id"
+    assert (keys / "bob.pub").read_text().startswith("kuager:mlkem768x25519:")
+    again = kuager("keygen", "--out", str(keys), "--name", "alice")
+    assert again.returncode == 2 and "exists already" in again.stderr
+
+
+def test_keygen_without_terminal_or_passphrase_says_how(tmp_path: Path) -> None:
+    result = kuager("keygen", "--out", str(tmp_path), passphrase=None)
+    assert result.returncode == 2
+    assert "KUAGER_PASSPHRASE" in result.stderr and "Traceback" not in result.stderr
+
+
+async def test_export_round_trip_for_both_key_kinds(
+    keys: Path, database_url: str, tmp_path: Path
+) -> None:
+    db = Database(database_url)
+    try:
+        await store(db, detention("kk"), [public(keys, "alice"), public(keys, "bob")])
+    finally:
+        await db.close()
+    for name in ("alice", "bob"):
+        out = tmp_path / f"{name}.csv"
+        result = await asyncio.to_thread(
+            kuager,
+            "export",
+            "--key",
+            str(keys / f"{name}.key"),
+            "--format",
+            "csv",
+            "--out",
+            str(out),
+            "--database",
+            database_url,
+        )
+        assert result.returncode == 0, result.stderr
+        assert "exported 1 cases" in result.stdout
+        row = next(csv.DictReader(out.read_text("utf-8-sig").splitlines()))
+        assert row["narrative"] == NARRATIVES["kk"]
+
+
+async def test_wrong_passphrase_is_one_line_and_status_2(
+    keys: Path, database_url: str, tmp_path: Path
+) -> None:
+    result = await asyncio.to_thread(
+        kuager,
+        "export",
+        "--key",
+        str(keys / "alice.key"),
+        "--out",
+        str(tmp_path / "x.csv"),
+        "--database",
+        database_url,
+        passphrase="not the passphrase",
+    )
+    assert result.returncode == 2
+    assert result.stderr.strip() == "kuager: wrong passphrase for this key file"
+    assert not (tmp_path / "x.csv").exists()
+
+
+async def test_tampered_case_fails_export_and_verify(
+    keys: Path, database_url: str, tmp_path: Path
+) -> None:
+    db = Database(database_url)
+    try:
+        good = await store(db, detention("ru"), [public(keys, "alice")])
+        bad = await store(db, detention("en"), [public(keys, "alice")])
+        async with db.transaction() as session:
+            body = (
+                await session.execute(select(Case.body).where(Case.id == bad.case_id))
+            ).scalar_one()
+            await session.execute(
+                update(Case).where(Case.id == bad.case_id).values(body=body[:-3] + b"xyz")
+            )
+    finally:
+        await db.close()
+    result = await asyncio.to_thread(
+        kuager,
+        "export",
+        "--key",
+        str(keys / "alice.key"),
+        "--format",
+        "jsonl",
+        "--out",
+        str(tmp_path / "c.jsonl"),
+        "--database",
+        database_url,
+    )
+    assert result.returncode == 1
+    assert f"TAMPERED: case {bad.case_id}" in result.stderr
+    exported = [
+        json.loads(line)["case_id"] for line in (tmp_path / "c.jsonl").read_text().splitlines()
+    ]
+    assert exported == [good.case_id]
+    verified = await asyncio.to_thread(kuager, "verify", "--database", database_url)
+    assert verified.returncode == 1
+    assert f"BROKEN at link 2 (case {bad.case_id})" in verified.stderr
+
+
+async def test_verify_reports_count_and_first_broken_link(keys: Path, database_url: str) -> None:
+    db = Database(database_url)
+    try:
+        ids = [(await store(db, detention(), [public(keys, "alice")])).case_id for _ in range(3)]
+        ok = await asyncio.to_thread(kuager, "verify", "--database", database_url)
+        assert (
+            ok.returncode == 0 and "3 links, 3 cases" in ok.stdout and "chain intact" in ok.stdout
+        )
+        async with db.transaction() as session:
+            await session.execute(delete(Case).where(Case.id == ids[1]))
+    finally:
+        await db.close()
+    broken = await asyncio.to_thread(kuager, "verify", "--database", database_url)
+    assert broken.returncode == 1
+    assert "3 links, 2 cases" in broken.stdout
+    assert f"BROKEN at link 2 (case {ids[1]}): the case of this link was deleted" in broken.stderr
+
+
+async def test_reseal_lets_a_new_reviewer_read_old_cases(
+    keys: Path, database_url: str, tmp_path: Path
+) -> None:
+    db = Database(database_url)
+    try:
+        await store(db, detention("kk"), [public(keys, "alice")])
+    finally:
+        await db.close()
+    new_dir = tmp_path / "newkeys"
+    assert kuager("keygen", "--out", str(new_dir), "--name", "carol").returncode == 0
+    before = await asyncio.to_thread(
+        kuager,
+        "export",
+        "--key",
+        str(new_dir / "carol.key"),
+        "--out",
+        str(tmp_path / "b.csv"),
+        "--database",
+        database_url,
+    )
+    assert "skipped 1 cases not sealed to this key" in before.stdout
+    resealed = await asyncio.to_thread(
+        kuager,
+        "reseal",
+        "--key",
+        str(keys / "alice.key"),
+        "--add",
+        str(new_dir / "carol.pub"),
+        "--database",
+        database_url,
+    )
+    assert resealed.returncode == 0, resealed.stderr
+    after = await asyncio.to_thread(
+        kuager,
+        "export",
+        "--key",
+        str(new_dir / "carol.key"),
+        "--out",
+        str(tmp_path / "a.csv"),
+        "--database",
+        database_url,
+    )
+    assert after.returncode == 0 and "exported 1 cases" in after.stdout
+    row = next(csv.DictReader((tmp_path / "a.csv").read_text("utf-8-sig").splitlines()))
+    assert row["narrative"] == NARRATIVES["kk"]
+    verified = await asyncio.to_thread(kuager, "verify", "--database", database_url)
+    assert verified.returncode == 0, "reseal must not touch what the chain covers"
+
+
+def test_a_bad_config_is_one_clear_line(tmp_path: Path) -> None:
+    (tmp_path / "config.toml").write_text("[storage]\ndatabse_url = 'x'\n")
+    result = kuager("verify", cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.strip() == "kuager: config: unknown setting storage.databse_url"
