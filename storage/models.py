@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import ForeignKey, LargeBinary, MetaData, String
+from sqlalchemy import DateTime, ForeignKey, LargeBinary, MetaData, String
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 NAMING = {
@@ -86,3 +86,14 @@ class ChainLink(Base):
     case_id: Mapped[str] = mapped_column(String(32), unique=True)
     body_hash: Mapped[bytes] = mapped_column(LargeBinary(32))
     link_hash: Mapped[bytes] = mapped_column(LargeBinary(32))
+
+
+class Draft(Base):
+    """A witness's unfinished report, encrypted with a key derived from the draft key and
+    the witness's Telegram id (see storage.drafts)."""
+
+    __tablename__ = "drafts"
+
+    owner: Mapped[bytes] = mapped_column(LargeBinary(32), primary_key=True)
+    body: Mapped[bytes] = mapped_column(LargeBinary)
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
