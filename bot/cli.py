@@ -49,6 +49,9 @@ def build_parser() -> argparse.ArgumentParser:
     upgrade.add_argument("--database", help="database URL or SQLite path (default: config)")
 
     sub.add_parser("draft-key", help="print a fresh random [security] draft_key")
+
+    i18n = sub.add_parser("i18n", help="translation catalogs (run from the repository root)")
+    i18n.add_argument("step", choices=["extract", "update", "compile", "all"])
     return parser
 
 
@@ -82,6 +85,10 @@ def dispatch(args: argparse.Namespace, config: Config) -> int:
         return reviewer.cmd_reseal(args, database_url)
     if args.command == "db":
         return cmd_db_upgrade(database_url)
+    if args.command == "i18n":
+        from bot import i18n_tool
+
+        return i18n_tool.run(args.step, Path.cwd())
     if args.command == "draft-key":
         print(base64.b64encode(os.urandom(32)).decode("ascii"))
         return 0

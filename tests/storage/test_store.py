@@ -12,7 +12,13 @@ from sqlalchemy import delete, select, update
 
 from storage import chain
 from storage.attachments import erase_unclaimed, open_attachment, seal_attachment
-from storage.cases import AttachmentRef, UnknownReceipt, case_for_receipt, normalise_receipt
+from storage.cases import (
+    AttachmentRef,
+    UnknownReceipt,
+    case_for_receipt,
+    normalise_receipt,
+    seal_case,
+)
 from storage.database import Database
 from storage.keys import ReviewerPrivateKey
 from storage.models import Attachment, AttachmentChunk, Case, ChainLink
@@ -91,12 +97,13 @@ async def test_clear_metadata_is_only_what_operation_needs(
 async def test_a_failed_transaction_leaves_no_half_case(
     db: Database, reviewer_key: ReviewerPrivateKey
 ) -> None:
-    with pytest.raises(RuntimeError):
+    async def submit_then_fail() -> None:
         async with db.transaction() as session:
-            from storage.cases import seal_case
-
             await seal_case(session, detention(), [reviewer_key.public])
             raise RuntimeError("the database went away mid-submit")
+
+    with pytest.raises(RuntimeError):
+        await submit_then_fail()
     async with db.sessions() as session:
         assert (await session.execute(select(Case))).first() is None
         assert (await session.execute(select(ChainLink))).first() is None
