@@ -1,0 +1,131 @@
+"""Report forms as data, and the pure engine that walks a witness through them.
+
+A handler turns a Telegram update into an `Input` (`Button`, `Text`, `Location`, `Media`),
+calls `answer(form, draft, input, today)`, stores the returned `Draft` (encrypted), and shows
+`current(form, draft)`: an `Ask` (msgids, buttons, path) or the `Review`. A stored draft comes
+back through `resume(form, Draft.from_json(data))`, which re-checks it against the form as it
+is now. Nothing here imports Telegram or the database; strings are msgids the handler
+translates when it shows them: `_(invalid.message).format(**invalid.params)`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import MappingProxyType
+
+from handlers.forms.detention import DETENTION
+from handlers.forms.draft import BadDraft, Draft
+from handlers.forms.engine import (
+    Ask,
+    Position,
+    Review,
+    ReviewItem,
+    Step,
+    WrongForm,
+    answer,
+    back,
+    current,
+    edit,
+    offers,
+    progress,
+    resume,
+    review_items,
+    start,
+)
+from handlers.forms.ill_treatment import ILL_TREATMENT
+from handlers.forms.missing_person import MISSING_PERSON, is_un_ready, is_urgent, wgeid_gaps
+from handlers.forms.model import (
+    DONE,
+    KEEP,
+    AllOf,
+    Answer,
+    AnyOf,
+    Button,
+    Choice,
+    Form,
+    In,
+    Input,
+    Invalid,
+    Kind,
+    Location,
+    Media,
+    Not,
+    Offer,
+    Question,
+    Repeat,
+    Section,
+    Special,
+    Stopped,
+    Text,
+    When,
+    check_form,
+)
+from handlers.forms.reading import Accept, Option
+
+__all__ = [
+    "DONE",
+    "FORMS",
+    "KEEP",
+    "Accept",
+    "AllOf",
+    "Answer",
+    "AnyOf",
+    "Ask",
+    "BadDraft",
+    "Button",
+    "Choice",
+    "Draft",
+    "Form",
+    "In",
+    "Input",
+    "Invalid",
+    "Kind",
+    "Location",
+    "Media",
+    "Not",
+    "Offer",
+    "Option",
+    "Position",
+    "Question",
+    "Repeat",
+    "Review",
+    "ReviewItem",
+    "Section",
+    "Special",
+    "Step",
+    "Stopped",
+    "Text",
+    "UnknownForm",
+    "When",
+    "WrongForm",
+    "answer",
+    "back",
+    "check_form",
+    "current",
+    "edit",
+    "get_form",
+    "is_un_ready",
+    "is_urgent",
+    "offers",
+    "progress",
+    "resume",
+    "review_items",
+    "start",
+    "wgeid_gaps",
+]
+
+FORMS: Mapping[str, Form] = MappingProxyType(
+    {form.id: form for form in (DETENTION, ILL_TREATMENT, MISSING_PERSON)}
+)
+"""Every report type a witness can choose, by form id, in menu order."""
+
+
+class UnknownForm(KeyError):
+    """A form id no form has (an old callback, a draft of a removed type)."""
+
+
+def get_form(form_id: str) -> Form:
+    try:
+        return FORMS[form_id]
+    except KeyError:
+        raise UnknownForm(form_id) from None

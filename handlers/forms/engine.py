@@ -1,0 +1,371 @@
+"""Walking a form: (form, draft, input, today) → a new draft, the next step, or why not.
+
+Pure: nothing here reads the clock, the network or Telegram. The handler stores the draft
+(encrypted) after every answer and asks `current` what to show. The position is never stored:
+the next question is the first one on the walk without an answer (or the one reopened for a
+change), so a draft stays valid across a restart, and `resume` re-checks it after a release.
+Answer shapes and paths are described in `handlers.forms.draft`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, replace
+from typing import TypeAlias
+
+from handlers.forms.draft import Draft
+from handlers.forms.model import (
+    KEEP,
+    MORE,
+    Answer,
+    Button,
+    Choice,
+    Form,
+    Input,
+    Invalid,
+    Kind,
+    Lookup,
+    Offer,
+    Question,
+    Repeat,
+    Section,
+    Stopped,
+    holds,
+)
+from handlers.forms.reading import (
+    Accept,
+    Option,
+    Partial,
+    accepts,
+    base_choices,
+    is_valid,
+    options,
+    prompt,
+    read,
+)
+from handlers.i18n import N_
+
+FINISHED = N_("Everything is answered. Please check your answers below.")
+CANNOT_EDIT = N_("That answer cannot be changed now.")
+NOTHING_BEFORE = N_("This is the first question.")
+STOPPED = N_("We cannot go on without this. Nothing has been saved.")
+_KEEP = Option(N_("Keep the current answer"), KEEP)
+
+
+class WrongForm(ValueError):
+    """A draft resumed with another form than the one it was started with."""
+
+
+@dataclass(frozen=True)
+class Position:
+    """Where a question sits in a repeat group, to show "Person 2"."""
+
+    group: str
+    label: str
+    number: int
+    """Counted from 1."""
+    maximum: int
+
+
+@dataclass(frozen=True)
+class Ask:
+    """Show this question (or the current step of it) and wait for an input."""
+
+    path: str
+    """Stable id of the answer asked for; put it in callback data to refuse stale presses."""
+    question: Question
+    text: str
+    """Msgid of what to show; for a second step (the town) not the question's own text."""
+    hint: str | None
+    buttons: tuple[Option, ...]
+    accepts: frozenset[Accept]
+    partial: Answer = None
+    """The answer so far: codes ticked in a multi choice, files received."""
+    position: Position | None = None
+    previous: Answer = None
+    """The answer being changed, when the question was reopened."""
+
+
+@dataclass(frozen=True)
+class ReviewItem:
+    """One answer on the review screen; `edit(form, draft, path)` reopens it."""
+
+    path: str
+    question: Question
+    value: Answer
+    position: Position | None = None
+
+
+@dataclass(frozen=True)
+class Review:
+    """Every question is answered: show the answers; the witness may `edit` one, then send."""
+
+    items: tuple[ReviewItem, ...]
+
+
+Step: TypeAlias = Ask | Review
+
+
+@dataclass(frozen=True)
+class _Slot:
+    """One question on the walk, with the answers its conditions may read."""
+
+    path: str
+    question: Question
+    lookup: Lookup
+    group: Repeat | None = None
+    index: int = 0
+
+    @property
+    def more(self) -> bool:
+        return self.group is not None and self.path == f"{self.group.id}.{MORE}"
+
+    @property
+    def position(self) -> Position | None:
+        g = self.group
+        return None if g is None else Position(g.id, g.label, self.index + 1, g.max_count)
+
+
+def start(form: Form, carry: Mapping[str, Answer] | None = None) -> Draft:
+    """A new draft, optionally with answers carried over from a linked report."""
+    return _settle(form, Draft(form.id, form.version, dict(carry or {})))
+
+
+def resume(form: Form, draft: Draft) -> Draft:
+    """A stored draft checked against the form as it is now, after a restart or a release."""
+    if draft.form != form.id:
+        raise WrongForm(f"draft of {draft.form!r} resumed as {form.id!r}")
+    return _settle(form, draft)
+
+
+def current(form: Form, draft: Draft) -> Step:
+    """What to show now."""
+    slots = list(_walk(form, draft))
+    slot = _next(slots, draft)
+    return Review(_review(slots, draft)) if slot is None else _ask(slot, draft)
+
+
+def answer(form: Form, draft: Draft, given: Input, today: dt.date) -> Draft | Invalid | Stopped:
+    """Apply one input to the current question. `today` is the witness's day, for dates."""
+    slot = _next(list(_walk(form, draft)), draft)
+    if slot is None:
+        return Invalid(FINISHED)
+    if draft.editing == slot.path and given == Button(KEEP):
+        return replace(draft, editing=None, pending=None)
+    outcome = read(slot.question, _choices(slot), _partial(slot, draft), given, today)
+    if isinstance(outcome, Invalid):
+        return outcome
+    if isinstance(outcome, Partial):
+        return replace(draft, pending=(slot.path, outcome.value))
+    if slot.more:
+        return _settle(form, _more(draft, slot, outcome.value))
+    question = slot.question
+    if question.stop_unless is not None and outcome.value != question.stop_unless:
+        return Stopped(slot.path, question.stop_text or STOPPED)
+    answers = _set(draft.answers, slot.path, outcome.value)
+    return _settle(form, replace(draft, answers=answers, editing=None, pending=None))
+
+
+def edit(form: Form, draft: Draft, path: str) -> Draft | Invalid:
+    """Reopen one answer from the review; a group's id reopens its "add another?"."""
+    if path in draft.closed and any(g.id == path for g in _groups(form, draft)):
+        return replace(draft, closed=draft.closed - {path}, editing=None, pending=None)
+    if any(s.path == path and _answered(s, draft) for s in _walk(form, draft)):
+        return replace(draft, editing=path, pending=None)
+    return Invalid(CANNOT_EDIT)
+
+
+def back(form: Form, draft: Draft) -> Draft | Invalid:
+    """Reopen the answered question before the current one (a mistaken tap)."""
+    slots = list(_walk(form, draft))
+    here = _next(slots, draft)
+    before = slots[: slots.index(here)] if here else slots
+    answered = [s for s in before if _answered(s, draft)]
+    if not answered:
+        return Invalid(NOTHING_BEFORE)
+    return replace(draft, editing=answered[-1].path, pending=None)
+
+
+def review_items(form: Form, draft: Draft) -> tuple[ReviewItem, ...]:
+    return _review(list(_walk(form, draft)), draft)
+
+
+def offers(form: Form, draft: Draft) -> tuple[Offer, ...]:
+    """Follow-up reports to suggest once the draft is finished."""
+    root = _lookup(draft.answers, {})
+    return tuple(offer for offer in form.offers if offer.when.holds(root))
+
+
+def progress(form: Form, draft: Draft) -> tuple[int, int]:
+    """(answered, estimated total): the total grows when an answer opens a branch."""
+    slots = list(_walk(form, draft))
+    done = sum(1 for s in slots if _answered(s, draft))
+    return done, len(slots)
+
+
+def _lookup(answers: Mapping[str, Answer], item: Mapping[str, Answer]) -> Lookup:
+    """A group question's conditions see its own person's answers first, then the report's."""
+
+    def find(name: str) -> Answer:
+        return item[name] if name in item else answers.get(name)
+
+    return find
+
+
+def _groups(form: Form, draft: Draft) -> Iterator[Repeat]:
+    return (n for n in _nodes(form, draft.answers) if isinstance(n, Repeat))
+
+
+def _nodes(form: Form, answers: Mapping[str, Answer]) -> Iterator[Question | Repeat]:
+    """Questions and groups whose own and section's conditions hold."""
+    root = _lookup(answers, {})
+    for node in form.nodes:
+        inner = node.nodes if isinstance(node, Section) else (node,)
+        if not isinstance(node, Section) or node.when.holds(root):
+            yield from (n for n in inner if holds(n.when, root))
+
+
+def _walk(form: Form, draft: Draft, answers: Mapping[str, Answer] | None = None) -> Iterator[_Slot]:
+    """Every question the draft's answers lead to, in order, answered or not."""
+    answers = draft.answers if answers is None else answers
+    for node in _nodes(form, answers):
+        if isinstance(node, Question):
+            yield _Slot(node.id, node, _lookup(answers, {}))
+            continue
+        items = _items(answers.get(node.id))
+        count = min(max(len(items), node.min_count), node.max_count)
+        for index in range(count):
+            lookup = _lookup(answers, items[index] if index < len(items) else {})
+            for question in node.questions:
+                if holds(question.when, lookup):
+                    path = f"{node.id}.{index + 1}.{question.id}"
+                    yield _Slot(path, question, lookup, node, index)
+        if node.id not in draft.closed and count < node.max_count:
+            more = Question(MORE, Kind.YES_NO, node.more_text, required=True)
+            yield _Slot(f"{node.id}.{MORE}", more, _lookup(answers, {}), node, count)
+
+
+def _next(slots: list[_Slot], draft: Draft) -> _Slot | None:
+    reopened = [s for s in slots if s.path == draft.editing]
+    return next(iter(reopened), None) or next((s for s in slots if not _answered(s, draft)), None)
+
+
+def _answered(slot: _Slot, draft: Draft) -> bool:
+    return not slot.more and _get(draft.answers, slot.path) is not None
+
+
+def _choices(slot: _Slot) -> tuple[Choice, ...]:
+    return tuple(c for c in base_choices(slot.question) if holds(c.when, slot.lookup))
+
+
+def _partial(slot: _Slot, draft: Draft) -> Answer:
+    """The answer so far; a reopened multi choice or file list starts from the old answer."""
+    if draft.pending is not None and draft.pending[0] == slot.path:
+        return draft.pending[1]
+    previous = _get(draft.answers, slot.path)
+    reopened = draft.editing == slot.path and slot.question.kind in (Kind.MULTI, Kind.MEDIA)
+    return previous if reopened and isinstance(previous, list) else None
+
+
+def _ask(slot: _Slot, draft: Draft) -> Ask:
+    partial, question = _partial(slot, draft), slot.question
+    text, hint = prompt(question, partial)
+    buttons = options(question, _choices(slot), partial)
+    reopened = draft.editing == slot.path
+    return Ask(
+        path=slot.path,
+        question=question,
+        text=text,
+        hint=hint,
+        buttons=(*buttons, _KEEP) if reopened else buttons,
+        accepts=accepts(question, partial),
+        partial=partial,
+        position=slot.position,
+        previous=_get(draft.answers, slot.path) if reopened else None,
+    )
+
+
+def _review(slots: list[_Slot], draft: Draft) -> tuple[ReviewItem, ...]:
+    return tuple(
+        ReviewItem(s.path, s.question, _get(draft.answers, s.path), s.position)
+        for s in slots
+        if _answered(s, draft)
+    )
+
+
+def _more(draft: Draft, slot: _Slot, choice: Answer) -> Draft:
+    """ "Add another person?": yes opens an empty item, no closes the group."""
+    assert slot.group is not None  # only group slots are "more" slots
+    if choice != "yes":
+        return replace(draft, closed=draft.closed | {slot.group.id}, pending=None)
+    items: list[Answer] = [*_items(draft.answers.get(slot.group.id))]
+    items += [{} for _ in range(slot.index + 1 - len(items))]
+    return replace(draft, answers={**draft.answers, slot.group.id: items}, pending=None)
+
+
+def _settle(form: Form, draft: Draft) -> Draft:
+    """Drop answers the walk no longer reaches (or that no longer fit), until nothing changes.
+
+    One pass is not enough: dropping an answer can close the branch of a later one.
+    """
+    answers = dict(draft.answers)
+    while (kept := _keep(list(_walk(form, draft, answers)), answers)) != answers:
+        answers = kept
+    paths = {s.path for s in _walk(form, draft, answers)}
+    live = {g.id for g in _groups(form, replace(draft, answers=answers))}
+    return replace(
+        draft,
+        version=form.version,
+        answers=answers,
+        closed=draft.closed & live,
+        editing=draft.editing if draft.editing in paths else None,
+        pending=draft.pending if draft.pending and draft.pending[0] in paths else None,
+    )
+
+
+def _keep(slots: list[_Slot], answers: Mapping[str, Answer]) -> dict[str, Answer]:
+    kept: dict[str, Answer] = {}
+    for slot in slots:
+        group = slot.group
+        if group is not None and group.id in answers and group.id not in kept:
+            # People stay, even with nothing answered yet ("add another?" said yes).
+            people = _items(answers[group.id])[: group.max_count]
+            kept[group.id] = [{} for _ in people]
+        value = None if slot.more else _get(answers, slot.path)
+        if value is not None and is_valid(slot.question, _choices(slot), value):
+            kept = _set(kept, slot.path, value)
+    return kept
+
+
+def _items(value: Answer) -> list[dict[str, Answer]]:
+    return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
+
+
+def _split(path: str) -> tuple[str, int, str] | None:
+    """`victims.2.age` → ("victims", 1, "age"); None for a path outside any group."""
+    parts = path.split(".")
+    if len(parts) != 3 or not parts[1].isdecimal() or not 0 < int(parts[1][:3]) <= 999:
+        return None
+    return parts[0], int(parts[1]) - 1, parts[2]
+
+
+def _get(answers: Mapping[str, Answer], path: str) -> Answer:
+    where = _split(path)
+    if where is None:
+        return answers.get(path)
+    group, index, name = where
+    items = _items(answers.get(group))
+    return items[index].get(name) if 0 <= index < len(items) else None
+
+
+def _set(answers: Mapping[str, Answer], path: str, value: Answer) -> dict[str, Answer]:
+    """A copy with one answer set; the draft's own dicts are never changed in place."""
+    where = _split(path)
+    if where is None:
+        return {**answers, path: value}
+    group, index, name = where
+    items = [dict(item) for item in _items(answers.get(group))]
+    items += [{} for _ in range(index + 1 - len(items))]
+    items[index][name] = value
+    return {**answers, group: [*items]}
