@@ -38,6 +38,10 @@ class TelegramConfig:
     webhook_listen: str = "127.0.0.1"
     webhook_port: int = 8443
     webhook_secret: str = ""
+    max_messages_per_second: int = 30
+    """Telegram's limit for a bot's messages overall; 0 turns the limiter off (tests)."""
+    max_file_mb: int = 20
+    """Largest file accepted from a witness; the public Bot API serves at most 20 MB."""
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,8 @@ from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeoutError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -39,6 +41,14 @@ def async_url(url: str) -> str:
     raise ValueError(f"unsupported database {parsed.get_backend_name()!r}")
 
 
+class StorageUnavailable(Exception):
+    """The database cannot be reached or refused to work (down, full, locked too long)."""
+
+
+OUTAGES = (OperationalError, InterfaceError, SQLAlchemyTimeoutError, OSError, TimeoutError)
+"""Errors that mean "the database is not there right now", as opposed to a bug."""
+
+
 class Database:
     """The engine and session factory, with transactions that serialise writers correctly.
 
@@ -56,9 +66,16 @@ class Database:
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:
-        """One unit of work: committed whole on success, rolled back whole on any error."""
-        async with self.sessions() as session, session.begin():
-            yield session
+        """One unit of work: committed whole on success, rolled back whole on any error.
+
+        An outage surfaces as `StorageUnavailable`, so callers can tell a witness plainly
+        that nothing was saved, instead of failing with a driver's error.
+        """
+        try:
+            async with self.sessions() as session, session.begin():
+                yield session
+        except OUTAGES as exc:
+            raise StorageUnavailable(type(exc).__name__) from exc
 
     async def close(self) -> None:
         await self.engine.dispose()

@@ -107,14 +107,14 @@ class Accept(StrEnum):
 
 
 YES_NO = (Choice("yes", N_("Yes")), Choice("no", N_("No")))
-_SPECIAL_LABELS = {
+SPECIAL_LABELS = {
     Special.SKIPPED: N_("Skip"),
     Special.DONT_KNOW: N_("Don't know"),
     Special.PREFER_NOT: N_("Prefer not to say"),
 }
 _SPECIAL_CODES = frozenset(s.value for s in Special)
 _DONE = Option(N_("Done"), DONE)
-_SKIP = Option(_SPECIAL_LABELS[Special.SKIPPED], Special.SKIPPED.value)
+_SKIP = Option(SPECIAL_LABELS[Special.SKIPPED], Special.SKIPPED.value)
 _DATE_OPTIONS = (
     Option(N_("Today"), TODAY),
     Option(N_("Yesterday"), YESTERDAY),
@@ -161,7 +161,7 @@ def options(question: Question, choices: tuple[Choice, ...], partial: Answer) ->
         own = () if partial else _DATE_OPTIONS
     elif question.kind in (Kind.TEXT, Kind.NUMBER):
         own = ()
-    return own + tuple(Option(_SPECIAL_LABELS[s], s.value) for s in _specials(question))
+    return own + tuple(Option(SPECIAL_LABELS[s], s.value) for s in _specials(question))
 
 
 def prompt(question: Question, partial: Answer) -> tuple[str, str | None]:

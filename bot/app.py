@@ -1,0 +1,115 @@
+"""Building the Telegram Application from the config: services, handlers, jobs, commands.
+
+`kuager run` uses `build_application(config)`, which opens storage in `post_init` on the
+bot's own event loop; tests and the demo open the services themselves and pass them in.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from typing import Any
+
+from telegram import BotCommand
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes
+
+from bot.config import Config
+from bot.updates import PerChatUpdateProcessor
+from handlers import texts
+from handlers.context import SERVICES_KEY, KuagerApplication, KuagerContext
+from handlers.i18n import DEFAULT_LANGUAGE, LANGUAGES, _, language
+from handlers.registry import register
+from handlers.services import RateLimiter, Services
+from storage import schema
+from storage.attachments import erase_unclaimed
+from storage.database import Database, StorageUnavailable
+from storage.drafts import DraftKeys, DraftStore
+
+logger = logging.getLogger(__name__)
+HOUSEKEEPING_EVERY = dt.timedelta(minutes=10)
+
+
+async def open_services(config: Config) -> Services:
+    """Open the database and derive what handlers need; refuses an out-of-date schema."""
+    db = Database(config.storage.database_url)
+    try:
+        if config.storage.auto_upgrade:
+            await schema.upgrade(db)
+        await schema.require_current(db)
+    except BaseException:
+        await db.close()
+        raise
+    return Services(
+        db=db,
+        drafts=DraftStore(
+            DraftKeys.from_secret(config.draft_key_bytes()),
+            dt.timedelta(hours=config.security.draft_ttl_hours),
+        ),
+        reviewer_keys=config.reviewer_keys(),
+        limiter=RateLimiter(config.security.rate_limit_per_minute),
+        alert_chat_id=config.reviewers.alert_chat_id,
+        max_file_bytes=config.telegram.max_file_mb * 1024 * 1024,
+    )
+
+
+def build_application(config: Config, services: Services | None = None) -> KuagerApplication:
+    builder: Any = (
+        ApplicationBuilder()
+        .token(config.telegram.token)
+        .base_url(config.telegram.api_base_url)
+        .base_file_url(config.telegram.file_base_url)
+        .context_types(ContextTypes(context=KuagerContext))
+        .concurrent_updates(PerChatUpdateProcessor())
+        .post_init(_post_init(config, services))
+        .post_shutdown(_post_shutdown)
+    )
+    if config.telegram.max_messages_per_second > 0:
+        builder = builder.rate_limiter(
+            AIORateLimiter(overall_max_rate=config.telegram.max_messages_per_second)
+        )
+    application: KuagerApplication = builder.build()
+    if services is not None:
+        application.bot_data[SERVICES_KEY] = services
+    register(application)
+    if application.job_queue is not None:
+        application.job_queue.run_repeating(housekeeping, interval=HOUSEKEEPING_EVERY, first=60)
+    return application
+
+
+def _post_init(config: Config, services: Services | None) -> Any:
+    async def post_init(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+        if services is None:
+            application.bot_data[SERVICES_KEY] = await open_services(config)
+        await set_commands(application)
+
+    return post_init
+
+
+async def _post_shutdown(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    services = application.bot_data.get(SERVICES_KEY)
+    if isinstance(services, Services):
+        await services.db.close()
+
+
+async def set_commands(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """The command menu in each language; PTB does not send it by itself."""
+    for lang in (*LANGUAGES, None):
+        with language(lang or DEFAULT_LANGUAGE):
+            commands = [BotCommand(name, _(description)) for name, description in texts.COMMANDS]
+        await application.bot.set_my_commands(commands, language_code=lang)
+
+
+async def housekeeping(context: KuagerContext) -> None:
+    """Erase expired drafts and the files of abandoned ones."""
+    services = context.services
+    now = services.clock()
+    try:
+        async with services.db.transaction() as db:
+            drafts = await services.drafts.erase_expired(db, now)
+            cutoff = (now - services.drafts.ttl - dt.timedelta(days=1)).date()
+            files = await erase_unclaimed(db, older_than=cutoff)
+    except StorageUnavailable:
+        logger.warning("storage_unavailable at=housekeeping")
+        return
+    if drafts or files:
+        logger.info("housekeeping drafts_erased=%d files_erased=%d", drafts, files)

@@ -1,0 +1,308 @@
+"""The witness's updates: commands, button presses, typed answers, files and locations.
+
+Each handler is thin: it turns the update into a stage change or an engine input, and
+`flow.show_current` stores the session and shows what comes next.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+
+from telegram import Message
+
+from handlers import texts
+from handlers.answering import apply_input
+from handlers.callbacks import Action, ForgedPress, Press, decode
+from handlers.flow import begin_report, draft_of, pending_offer, show_current
+from handlers.forms import (
+    FORMS,
+    Accept,
+    Ask,
+    Button,
+    Invalid,
+    Location,
+    Review,
+    Text,
+    back,
+    current,
+    edit,
+    get_form,
+)
+from handlers.i18n import LANGUAGES, _, set_language
+from handlers.media import receive_media
+from handlers.screens import Screen, language_screen, wipe_confirm_screen
+from handlers.session import Stage
+from handlers.submit import add_followup_note, open_followup, submit_followup, submit_report
+from handlers.turn import Turn, witness_turn
+from handlers.wipe import wipe
+
+logger = logging.getLogger(__name__)
+
+
+@witness_turn
+async def cmd_start(turn: Turn) -> None:
+    """Begin, or pick up where the witness stopped: a draft is never thrown away by /start."""
+    session = turn.session
+    if session.stage is Stage.FORM and session.draft is not None:
+        await show_current(turn, prefix=_(texts.RESUMED))
+        return
+    if session.language is None:
+        session.stage = Stage.LANGUAGE
+    elif session.stage in (Stage.SENT, Stage.OFFER, Stage.FOLLOWUP):
+        session.clear_report()
+        session.stage = Stage.MENU
+    await show_current(turn)
+
+
+@witness_turn
+async def cmd_help(turn: Turn) -> None:
+    await show_current(turn, prefix=_(texts.HELP))
+
+
+@witness_turn
+async def cmd_language(turn: Turn) -> None:
+    """Offer the languages; the current question comes back in the new one, answers kept."""
+    ticket = turn.session.next_ticket()
+    if await turn.save():
+        await turn.retire_prompt()
+        await turn.send(language_screen(ticket), prompt=True)
+
+
+@witness_turn
+async def cmd_cancel(turn: Turn) -> None:
+    session = turn.session
+    had_report = session.draft is not None or session.stage is Stage.FOLLOWUP
+    session.clear_report()
+    session.offers, session.carry, session.group = [], {}, None
+    if session.stage not in (Stage.LANGUAGE, Stage.CONSENT):
+        session.stage = Stage.MENU
+    notice = texts.CANCELLED if had_report else texts.NOTHING_TO_CANCEL
+    await show_current(turn, prefix=_(notice))
+
+
+@witness_turn
+async def cmd_delete(turn: Turn) -> None:
+    ticket = turn.session.next_ticket()
+    if await turn.save():
+        await turn.send(wipe_confirm_screen(ticket), prompt=True)
+
+
+@witness_turn
+async def cmd_followup(turn: Turn) -> None:
+    message = turn.update.effective_message
+    text = message.text if message and message.text else ""
+    code = text.partition(" ")[2].strip()
+    if not code:
+        await show_current(turn, prefix=_(texts.FOLLOWUP_ASK_CODE))
+        return
+    await open_followup(turn, code)
+
+
+@witness_turn
+async def on_press(turn: Turn) -> None:
+    """A button: refused unless it belongs to the buttons on show now."""
+    query = turn.update.callback_query
+    assert query is not None  # registered for callback queries only
+    try:
+        press = decode(query.data)
+    except ForgedPress:
+        press = None
+    if press is None or press.ticket != turn.session.ticket:
+        logger.info("stale_press")
+        await query.answer(_(texts.STALE_BUTTON))
+        await show_current(turn, prefix=_(texts.STALE_BUTTON))
+        return
+    message = query.message if isinstance(query.message, Message) else None
+    try:
+        await _PRESSES[press.action](turn, press, message.message_id if message else None)
+    finally:
+        # Answered last, so a handler can leave a short notice (a toast) instead of a message.
+        await query.answer(turn.toast)
+
+
+async def _press_language(turn: Turn, press: Press, message_id: int | None) -> None:
+    session = turn.session
+    if press.argument not in LANGUAGES:
+        await show_current(turn, prefix=_(texts.STALE_BUTTON))
+        return
+    session.language = press.argument
+    set_language(press.argument)
+    if session.stage is Stage.LANGUAGE:
+        session.stage = Stage.CONSENT
+    await show_current(turn, edit=message_id)
+
+
+async def _press_consent(turn: Turn, press: Press, message_id: int | None) -> None:
+    session = turn.session
+    if press.argument != "yes":
+        session.consented = False
+        await turn.save()
+        if message_id is not None:
+            await turn.edit(message_id, Screen(_(texts.CONSENT_DECLINED)))
+        return
+    session.consented = True
+    session.stage = Stage.MENU
+    await show_current(turn, edit=message_id)
+
+
+async def _press_menu(turn: Turn, press: Press, message_id: int | None) -> None:
+    if press.argument not in FORMS or turn.session.stage is not Stage.MENU:
+        await show_current(turn, prefix=_(texts.STALE_BUTTON))
+        return
+    begin_report(turn, press.argument)
+    logger.info("report_started form=%s", press.argument)
+    title = _(FORMS[press.argument].title)
+    await show_current(turn, closing=(message_id, html.escape(title)) if message_id else None)
+
+
+async def _press_answer(turn: Turn, press: Press, message_id: int | None) -> None:
+    await apply_input(turn, Button(press.argument), pressed=message_id)
+
+
+async def _press_back(turn: Turn, press: Press, message_id: int | None) -> None:
+    draft = draft_of(turn)
+    if draft is None:
+        await show_current(turn)
+        return
+    outcome = back(get_form(draft.form), draft)
+    if isinstance(outcome, Invalid):
+        await show_current(turn, prefix=_(outcome.message).format(**outcome.params))
+        return
+    turn.session.draft = outcome.to_json()
+    await show_current(turn)
+
+
+async def _press_edit(turn: Turn, press: Press, message_id: int | None) -> None:
+    draft = draft_of(turn)
+    if draft is None:
+        await show_current(turn)
+        return
+    outcome = edit(get_form(draft.form), draft, press.argument)
+    if isinstance(outcome, Invalid):
+        await show_current(turn, prefix=_(outcome.message).format(**outcome.params))
+        return
+    turn.session.draft = outcome.to_json()
+    await show_current(turn)
+
+
+async def _press_send(turn: Turn, press: Press, message_id: int | None) -> None:
+    draft = draft_of(turn)
+    if draft is None or not isinstance(current(get_form(draft.form), draft), Review):
+        await show_current(turn)
+        return
+    await submit_report(turn, draft)
+
+
+async def _press_cancel(turn: Turn, press: Press, message_id: int | None) -> None:
+    turn.session.clear_report()
+    turn.session.stage = Stage.MENU
+    await show_current(turn, prefix=_(texts.CANCELLED))
+
+
+async def _press_offer(turn: Turn, press: Press, message_id: int | None) -> None:
+    session = turn.session
+    offer = pending_offer(turn)
+    if offer is None:
+        await show_current(turn)
+        return
+    session.offers = session.offers[1:]
+    if press.argument == offer.form:
+        begin_report(turn, offer.form)
+        await show_current(turn)
+        return
+    if not session.offers:
+        session.stage, session.carry, session.group = Stage.SENT, {}, None
+    await show_current(turn, closing=(message_id, _(texts.KEPT)) if message_id else None)
+
+
+async def _press_wipe(turn: Turn, press: Press, message_id: int | None) -> None:
+    if press.argument == "yes":
+        await wipe(turn)
+        return
+    if press.argument == "ask":
+        ticket = turn.session.next_ticket()
+        if await turn.save():
+            await turn.edit(message_id or 0, wipe_confirm_screen(ticket), prompt=True)
+        return
+    await show_current(turn, closing=(message_id, _(texts.KEPT)) if message_id else None)
+
+
+async def _press_followup(turn: Turn, press: Press, message_id: int | None) -> None:
+    await submit_followup(turn)
+
+
+_PRESSES = {
+    Action.LANGUAGE: _press_language,
+    Action.CONSENT: _press_consent,
+    Action.MENU: _press_menu,
+    Action.ANSWER: _press_answer,
+    Action.BACK: _press_back,
+    Action.EDIT: _press_edit,
+    Action.SEND: _press_send,
+    Action.CANCEL: _press_cancel,
+    Action.OFFER: _press_offer,
+    Action.WIPE: _press_wipe,
+    Action.FOLLOWUP: _press_followup,
+}
+
+
+@witness_turn
+async def on_text(turn: Turn) -> None:
+    message = turn.update.effective_message
+    text = message.text if message and message.text is not None else ""
+    stage = turn.session.stage
+    if stage is Stage.FOLLOWUP:
+        await add_followup_note(turn, text)
+        return
+    if stage is not Stage.FORM:
+        await show_current(turn, prefix=_(texts.USE_BUTTONS))
+        return
+    step = _current_step(turn)
+    if isinstance(step, Ask) and Accept.TEXT in step.accepts:
+        await apply_input(turn, Text(text))
+        return
+    await show_current(turn, prefix=_(texts.USE_BUTTONS))
+
+
+@witness_turn
+async def on_location(turn: Turn) -> None:
+    message = turn.update.effective_message
+    step = _current_step(turn)
+    if message and message.location and isinstance(step, Ask) and Accept.LOCATION in step.accepts:
+        location = message.location
+        await apply_input(turn, Location(location.latitude, location.longitude))
+        return
+    await show_current(turn, prefix=_(texts.NOT_NOW_LOCATION))
+
+
+@witness_turn
+async def on_media(turn: Turn) -> None:
+    await receive_media(turn, _current_step(turn))
+
+
+@witness_turn
+async def on_contact(turn: Turn) -> None:
+    await show_current(turn, prefix=_(texts.CONTACT_NOT_USED))
+
+
+@witness_turn
+async def on_unsupported(turn: Turn) -> None:
+    await show_current(turn, prefix=_(texts.UNSUPPORTED))
+
+
+@witness_turn
+async def on_edited(turn: Turn) -> None:
+    await show_current(turn, prefix=_(texts.EDITED_IGNORED))
+
+
+def _current_step(turn: Turn) -> Ask | Review | None:
+    if turn.session.stage is not Stage.FORM:
+        return None
+    draft = draft_of(turn)
+    return None if draft is None else current(get_form(draft.form), draft)
+
+
+@witness_turn
+async def on_unknown_command(turn: Turn) -> None:
+    await show_current(turn, prefix=_(texts.HELP))

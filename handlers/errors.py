@@ -1,0 +1,45 @@
+"""The one error handler at the Telegram edge: record the kind, tell the witness, no content.
+
+PTB's own example forwards `update.to_dict()` to a developer chat; here that would leak a
+witness's words, so only the exception's class name and where it was raised are logged.
+"""
+
+from __future__ import annotations
+
+import logging
+import traceback
+
+from telegram import Update
+from telegram.constants import ChatType, ParseMode
+from telegram.error import TelegramError
+
+from handlers import texts
+from handlers.context import KuagerContext
+from handlers.i18n import _
+
+logger = logging.getLogger(__name__)
+
+
+async def on_error(update: object, context: KuagerContext) -> None:
+    error = context.error
+    kind = type(error).__name__
+    where = ""
+    if error is not None and error.__traceback__ is not None:
+        frame = traceback.extract_tb(error.__traceback__)[-1]
+        where = f"{frame.filename.rsplit('/', 1)[-1]}:{frame.lineno}"
+    context.services.incidents.append(kind)
+    logger.error("handler_error kind=%s at=%s", kind, where)
+    if not isinstance(update, Update):
+        return
+    chat = update.effective_chat
+    if chat is None or chat.type != ChatType.PRIVATE:
+        return
+    if update.callback_query is not None:
+        try:
+            await update.callback_query.answer()
+        except TelegramError:
+            logger.debug("callback_answer_failed")
+    try:
+        await context.bot.send_message(chat.id, _(texts.INTERNAL_ERROR), parse_mode=ParseMode.HTML)
+    except TelegramError:
+        logger.info("error_notice_failed")

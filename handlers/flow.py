@@ -1,0 +1,118 @@
+"""The conversation's map: what each stage shows, and how presses move between stages.
+
+LANGUAGE ─► CONSENT ─► MENU ─► FORM (questions … review) ─► submit ─► OFFER ─► SENT
+                                ▲                                        │
+                                └──────────── linked report ◄────────────┘
+/followup CODE ─► FOLLOWUP ─► SENT       /cancel ─► MENU       /delete ─► wiped
+"""
+
+from __future__ import annotations
+
+import logging
+
+from handlers import screens, texts
+from handlers.forms import Offer, Review, current, get_form, resume, start
+from handlers.forms.draft import BadDraft, Draft
+from handlers.forms.engine import WrongForm
+from handlers.session import Stage
+from handlers.turn import Turn
+from storage.cases import new_object_id
+
+logger = logging.getLogger(__name__)
+
+
+def draft_of(turn: Turn) -> Draft | None:
+    """The report in progress, re-checked against its form; None if there is none (or it
+    no longer fits any form, which is logged and dropped rather than crashing every turn)."""
+    data = turn.session.draft
+    if data is None:
+        return None
+    try:
+        draft = Draft.from_json(data)
+        return resume(get_form(draft.form), draft)
+    except (BadDraft, WrongForm, KeyError):
+        logger.warning("draft_dropped reason=unreadable")
+        turn.session.clear_report()
+        turn.session.stage = Stage.MENU
+        return None
+
+
+def pending_offer(turn: Turn) -> Offer | None:
+    session = turn.session
+    if not session.offers or session.offer_from is None:
+        return None
+    try:
+        source = get_form(session.offer_from)
+    except KeyError:
+        return None
+    return next((o for o in source.offers if o.form == session.offers[0]), None)
+
+
+def begin_report(turn: Turn, form_id: str) -> None:
+    """Start a report of this type, carrying answers over from a linked one if any."""
+    session = turn.session
+    carry = {"consent": "yes", **session.carry} if session.consented else dict(session.carry)
+    session.draft = start(get_form(form_id), carry).to_json()
+    session.case_id = new_object_id()
+    session.carry = {}
+    session.stage = Stage.FORM
+
+
+async def show_current(
+    turn: Turn,
+    *,
+    prefix: str | None = None,
+    edit: int | None = None,
+    closing: tuple[int, str] | None = None,
+) -> bool:
+    """Store the session, then show whatever the witness should see now, with fresh buttons.
+
+    `prefix` (an error or notice) goes above it in the same message; `edit` replaces that
+    message instead of sending a new one; `closing` (message id, text) first turns an
+    answered question into a plain record of the answer. False if nothing could be stored.
+    """
+    ticket = turn.session.next_ticket()
+    screen_list = screens_for(turn, ticket)
+    if not await turn.save():
+        return False
+    if closing is not None:
+        await turn.edit(closing[0], screens.Screen(closing[1]))
+    if edit is None:
+        await turn.retire_prompt()
+    if prefix:
+        first = screen_list[0]
+        screen_list[0] = screens.Screen(f"{prefix}\n\n{first.text}", first.buttons)
+    last = len(screen_list) - 1
+    for index, screen in enumerate(screen_list):
+        prompt = index == last and bool(screen.buttons)
+        if index == 0 and edit is not None and await turn.edit(edit, screen, prompt=prompt):
+            continue
+        await turn.send(screen, prompt=prompt)
+    return True
+
+
+def screens_for(turn: Turn, ticket: int) -> list[screens.Screen]:
+    session = turn.session
+    if session.stage is Stage.LANGUAGE or session.language is None:
+        return [screens.language_screen(ticket)]
+    if session.stage is Stage.CONSENT or not session.consented:
+        session.stage = Stage.CONSENT
+        return [screens.consent_screen(ticket)]
+    if session.stage is Stage.FORM:
+        draft = draft_of(turn)
+        if draft is not None:
+            form = get_form(draft.form)
+            step = current(form, draft)
+            if isinstance(step, Review):
+                return screens.review_screens(step.items, ticket)
+            return [screens.ask_screen(form, draft, step, ticket)]
+    if session.stage is Stage.OFFER:
+        offer = pending_offer(turn)
+        if offer is not None:
+            return [screens.offer_screen(offer, ticket)]
+    if session.stage is Stage.FOLLOWUP and session.followup_case:
+        return [screens.followup_screen(ticket, texts.FOLLOWUP_START)]
+    if session.stage is Stage.SENT:
+        return [screens.notice(texts.ALL_DONE)]
+    session.stage = Stage.MENU
+    return [screens.menu_screen(ticket)]

@@ -1,0 +1,283 @@
+"""What the witness sees: messages and buttons built from the session and the form engine.
+
+Pure: translation and formatting only, no Telegram objects and no I/O, so the wording and
+layout of every screen is tested with plain values. Anything the witness typed is escaped
+here (the bot sends HTML), and every message starts with a neutral first line.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from babel.dates import format_date, format_skeleton
+from babel.numbers import format_decimal
+
+from handlers import texts
+from handlers.callbacks import Action, encode
+from handlers.forms import FORMS, Ask, Draft, Form, Kind, Offer, Question, ReviewItem, progress
+from handlers.forms.common import REGIONS
+from handlers.forms.model import Answer, Special
+from handlers.forms.reading import SPECIAL_LABELS, YES_NO, base_choices
+from handlers.i18n import LANGUAGES, _, current_language, ngettext
+
+Row = tuple[tuple[str, str], ...]
+"""One row of inline buttons: (label, callback data)."""
+
+MAX_MESSAGE = 4000
+"""Telegram's limit is 4096 characters; a margin for the header and entities."""
+VALUE_PREVIEW = 160
+"""Long answers are cut on the review screen; the sealed case keeps them whole."""
+
+
+@dataclass(frozen=True)
+class Screen:
+    """One message: HTML text and inline buttons."""
+
+    text: str
+    buttons: tuple[Row, ...] = ()
+
+
+def language_screen(ticket: int) -> Screen:
+    row = tuple(
+        (texts.LANGUAGE_NAMES[lang], encode(ticket, Action.LANGUAGE, lang)) for lang in LANGUAGES
+    )
+    return Screen(_(texts.CHOOSE_LANGUAGE), (row,))
+
+
+def consent_screen(ticket: int) -> Screen:
+    return Screen(
+        _(texts.CONSENT),
+        (
+            ((_(texts.CONSENT_YES), encode(ticket, Action.CONSENT, "yes")),),
+            ((_(texts.CONSENT_NO), encode(ticket, Action.CONSENT, "no")),),
+        ),
+    )
+
+
+def menu_screen(ticket: int) -> Screen:
+    rows = tuple(
+        ((_(form.title), encode(ticket, Action.MENU, form.id)),) for form in FORMS.values()
+    )
+    return Screen(f"{_(texts.MENU)}\n\n<i>{_(texts.MENU_FOLLOWUP_HINT)}</i>", rows)
+
+
+def ask_screen(form: Form, draft: Draft, ask: Ask, ticket: int) -> Screen:
+    """A question: neutral header, the question, its hint, what is chosen so far, buttons."""
+    answered, total = progress(form, draft)
+    lines = [_(texts.QUESTION_HEADER).format(number=answered + 1, total=max(total, answered + 1))]
+    if ask.position is not None:
+        lines.append(
+            _(texts.PERSON).format(label=_(ask.position.label), number=ask.position.number)
+        )
+    lines.append(_(ask.text))
+    if ask.hint:
+        lines.append(f"<i>{_(ask.hint)}</i>")
+    if ask.question.kind is Kind.MEDIA:
+        lines.append(f"<i>{_(texts.PHOTO_WARNING)}</i>")
+    lines.extend(_progress_lines(ask))
+    buttons = [
+        (_(option.label), encode(ticket, Action.ANSWER, option.code)) for option in ask.buttons
+    ]
+    ticked = (
+        set(ask.partial)
+        if isinstance(ask.partial, list) and ask.question.kind is Kind.MULTI
+        else set()
+    )
+    buttons = [
+        (("✓ " + label) if data.rsplit("|", 1)[1] in ticked else label, data)
+        for label, data in buttons
+    ]
+    rows = _layout(buttons)
+    if answered > 0:
+        rows.append(((_(texts.BACK), encode(ticket, Action.BACK)),))
+    return Screen("\n".join(lines), tuple(rows))
+
+
+def _progress_lines(ask: Ask) -> list[str]:
+    lines = []
+    if ask.question.kind is Kind.MULTI and isinstance(ask.partial, list) and ask.partial:
+        labels = ", ".join(
+            _choice_label(ask.question, code) for code in ask.partial if isinstance(code, str)
+        )
+        lines.append(_(texts.TICKED).format(answers=labels))
+    if ask.question.kind is Kind.MEDIA and isinstance(ask.partial, list) and ask.partial:
+        lines.append(_(texts.FILES_SO_FAR).format(count=len(ask.partial)))
+    if ask.previous is not None:
+        lines.append(
+            _(texts.CURRENT_ANSWER).format(answer=format_value(ask.question, ask.previous))
+        )
+    return lines
+
+
+def _layout(buttons: Sequence[tuple[str, str]]) -> list[Row]:
+    """Short labels two or three to a row, long ones alone: thumbs, not eyes, read them."""
+    rows: list[Row] = []
+    current: list[tuple[str, str]] = []
+    width = 3 if all(len(label) <= 10 for label, _data in buttons) else 2
+    for label, data in buttons:
+        if len(label) > 22:
+            if current:
+                rows.append(tuple(current))
+                current = []
+            rows.append(((label, data),))
+            continue
+        current.append((label, data))
+        if len(current) == width:
+            rows.append(tuple(current))
+            current = []
+    if current:
+        rows.append(tuple(current))
+    return rows
+
+
+def review_screens(items: Sequence[ReviewItem], ticket: int) -> list[Screen]:
+    """The review: every answer numbered, a number button to change it, then Send.
+
+    Split over several messages if needed; the buttons go on the last.
+    """
+    lines = [
+        f"{number}. {_first_line(item)} — {_preview(format_value(item.question, item.value))}"
+        for number, item in enumerate(items, start=1)
+    ]
+    chunks: list[str] = [_(texts.REVIEW_HEADER)]
+    for line in lines:
+        if len(chunks[-1]) + len(line) + 1 > MAX_MESSAGE:
+            chunks.append(line)
+        else:
+            chunks[-1] += "\n" + line
+    numbers = [
+        (str(n), encode(ticket, Action.EDIT, item.path)) for n, item in enumerate(items, start=1)
+    ]
+    rows = [tuple(numbers[i : i + 6]) for i in range(0, len(numbers), 6)]
+    rows.append(((_(texts.REVIEW_SEND), encode(ticket, Action.SEND)),))
+    rows.append(
+        (
+            (_(texts.BACK), encode(ticket, Action.BACK)),
+            (_(texts.REVIEW_CANCEL), encode(ticket, Action.CANCEL)),
+        )
+    )
+    screens = [Screen(chunk) for chunk in chunks]
+    screens[-1] = Screen(screens[-1].text, tuple(rows))
+    return screens
+
+
+def _first_line(item: ReviewItem) -> str:
+    title = _(item.question.text).split("\n", 1)[0]
+    if item.position is None:
+        return title
+    person = _(texts.PERSON).format(label=_(item.position.label), number=item.position.number)
+    return f"{person}: {title}"
+
+
+def _preview(shown: str) -> str:
+    return shown if len(shown) <= VALUE_PREVIEW else shown[: VALUE_PREVIEW - 1] + "…"
+
+
+def _choice_label(question: Question, code: str) -> str:
+    choices = base_choices(question) or (YES_NO if question.kind is Kind.YES_NO else ())
+    for choice in choices:
+        if choice.code == code:
+            return _(choice.label)
+    return html.escape(code)
+
+
+def format_value(question: Question, value: Answer) -> str:
+    """An answer as the witness should read it back, in their language, HTML-escaped."""
+    if value is None:
+        return _(texts.NO_ANSWER)
+    if isinstance(value, str) and value in {s.value for s in Special}:
+        return _(SPECIAL_LABELS[Special(value)])
+    kind = question.kind
+    if kind in (Kind.CHOICE, Kind.YES_NO) and isinstance(value, str):
+        return _choice_label(question, value)
+    if kind is Kind.MULTI and isinstance(value, list):
+        return ", ".join(_choice_label(question, str(code)) for code in value)
+    if kind is Kind.NUMBER and isinstance(value, int | float):
+        return format_decimal(value, locale=current_language())
+    if kind is Kind.DATE and isinstance(value, dict):
+        return format_partial_date(value)
+    if kind is Kind.PLACE and isinstance(value, dict):
+        return _format_place(value)
+    if kind is Kind.CONTACT and isinstance(value, dict):
+        method = _choice_label(question, str(value.get("method")))
+        detail = value.get("detail")
+        return f"{method}: {html.escape(str(detail))}" if detail else method
+    if kind is Kind.MEDIA and isinstance(value, list):
+        return ngettext("{count} file", "{count} files", len(value)).format(count=len(value))
+    return html.escape(str(value))
+
+
+def format_partial_date(value: dict[str, Answer]) -> str:
+    """A date as precise as the witness knew it, per locale ("6 января 2022 г.", "2022")."""
+    raw, precision = str(value.get("date", "")), value.get("precision")
+    locale = current_language()
+    try:
+        if len(raw) == 10:
+            shown = format_date(dt.date.fromisoformat(raw), format="long", locale=locale)
+        elif len(raw) == 7:
+            shown = format_skeleton("yMMMM", dt.date.fromisoformat(raw + "-01"), locale=locale)
+        else:
+            shown = html.escape(raw)
+    except ValueError:
+        shown = html.escape(raw)
+    return f"≈ {shown}" if precision == "approximate" else shown
+
+
+def _format_place(value: dict[str, Answer]) -> str:
+    parts = []
+    region = value.get("region")
+    if isinstance(region, str):
+        parts.append(next((_(c.label) for c in REGIONS if c.code == region), html.escape(region)))
+    town = value.get("town")
+    if isinstance(town, str) and town:
+        parts.append(html.escape(town))
+    if value.get("lat") is not None:
+        parts.append(_(texts.LOCATION_SHARED))
+    return ", ".join(parts) or _(texts.NO_ANSWER)
+
+
+def offer_screen(offer: Offer, ticket: int) -> Screen:
+    return Screen(
+        _(offer.text),
+        (
+            ((_(texts.OFFER_YES), encode(ticket, Action.OFFER, offer.form)),),
+            ((_(texts.OFFER_NO), encode(ticket, Action.OFFER, "")),),
+        ),
+    )
+
+
+def receipt_screen(code: str) -> Screen:
+    return Screen(_(texts.RECEIPT).format(code=html.escape(code)))
+
+
+def wipe_offer_screen(ticket: int) -> Screen:
+    return Screen(
+        _(texts.WIPE_OFFER),
+        (
+            (
+                ((_(texts.WIPE_NOW), encode(ticket, Action.WIPE, "ask")),),
+                ((_(texts.WIPE_LATER), encode(ticket, Action.WIPE, "no")),),
+            )
+        ),
+    )
+
+
+def wipe_confirm_screen(ticket: int) -> Screen:
+    return Screen(
+        _(texts.WIPE_CONFIRM),
+        (
+            ((_(texts.WIPE_CONFIRM_YES), encode(ticket, Action.WIPE, "yes")),),
+            ((_(texts.WIPE_LATER), encode(ticket, Action.WIPE, "no")),),
+        ),
+    )
+
+
+def followup_screen(ticket: int, text: str) -> Screen:
+    return Screen(_(text), (((_(texts.FOLLOWUP_DONE), encode(ticket, Action.FOLLOWUP, "done")),),))
+
+
+def notice(msgid: str, **params: str | int) -> Screen:
+    return Screen(_(msgid).format(**params) if params else _(msgid))

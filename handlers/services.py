@@ -1,0 +1,84 @@
+"""What the conversation needs from outside Telegram: storage, keys, limits and a clock.
+
+Built once by `bot.app` and handed to every handler through the typed context
+(`context.services`), so handlers never read configuration or globals themselves.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from storage.database import Database
+from storage.drafts import DraftStore
+from storage.keys import ReviewerPublicKey
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class RateLimiter:
+    """A per-witness sliding window: at most `per_minute` updates in any 60 seconds.
+
+    Keyed by the draft owner hash, not the Telegram id, so not even memory holds ids.
+    """
+
+    def __init__(self, per_minute: int, clock: Callable[[], float] = time.monotonic) -> None:
+        self.per_minute = per_minute
+        self.clock = clock
+        self._seen: dict[bytes, list[float]] = {}
+        self._warned: dict[bytes, float] = {}
+
+    def allow(self, key: bytes) -> bool:
+        now = self.clock()
+        recent = [t for t in self._seen.get(key, []) if now - t < 60]
+        allowed = len(recent) < self.per_minute
+        if allowed:
+            recent.append(now)
+        self._seen[key] = recent
+        if len(self._seen) > 100_000:
+            self._forget_idle(now)
+        return allowed
+
+    def should_warn(self, key: bytes) -> bool:
+        """Only the first refused update of a flood gets the polite notice."""
+        now = self.clock()
+        if now - self._warned.get(key, -1e9) < 60:
+            return False
+        self._warned[key] = now
+        return True
+
+    def _forget_idle(self, now: float) -> None:
+        for key in [k for k, times in self._seen.items() if not times or now - times[-1] >= 60]:
+            self._seen.pop(key, None)
+            self._warned.pop(key, None)
+
+
+@dataclass
+class Unsaved:
+    """Message ids sent after a session was stored, and the current prompt, kept in memory
+    and stored with the next save: tracking them for /delete costs no extra write."""
+
+    messages: list[int] = field(default_factory=list)
+    prompt: int | None = None
+
+
+@dataclass
+class Services:
+    db: Database
+    drafts: DraftStore
+    reviewer_keys: tuple[ReviewerPublicKey, ...]
+    limiter: RateLimiter
+    alert_chat_id: int | None = None
+    max_file_bytes: int = 20 * 1024 * 1024
+    """The public Bot API serves files up to 20 MB; a self-hosted one lifts it."""
+    clock: Callable[[], dt.datetime] = utc_now
+    unsaved: dict[bytes, Unsaved] = field(default_factory=dict)
+    """Per witness (owner hash): what changed after their session was last stored."""
+    witness_timezone: dt.tzinfo = dt.timezone(dt.timedelta(hours=5))
+    """Kazakhstan has kept one time zone, UTC+5, since March 2024: "today" for dates."""
+    incidents: list[str] = field(default_factory=list)
+    """Exception class names the error handler caught (no content), newest last."""

@@ -1,0 +1,201 @@
+"""Sending a finished report (or an addition to one): seal, store, receipt — all or nothing.
+
+The case is sealed and stored in the same transaction that moves the witness's session past
+the report, so a crash or an outage leaves either the case stored once and the draft gone,
+or no case and the draft intact: never twice, never half. The receipt code is kept in the
+(encrypted) session until it has been shown, and dropped after.
+"""
+
+from __future__ import annotations
+
+import copy
+import logging
+import time
+from collections.abc import Iterator
+from typing import Any
+
+from telegram.error import TelegramError
+
+from handlers import texts
+from handlers.flow import show_current
+from handlers.forms import Draft, Form, get_form, is_un_ready, is_urgent, offers
+from handlers.forms.common import CARRIED
+from handlers.i18n import _, current_language
+from handlers.screens import followup_screen, notice, receipt_screen, wipe_offer_screen
+from handlers.session import Session, Stage
+from handlers.turn import Turn
+from storage.cases import (
+    AttachmentRef,
+    CaseDocument,
+    UnknownReceipt,
+    case_for_receipt,
+    new_object_id,
+    seal_case,
+)
+from storage.database import StorageUnavailable
+
+logger = logging.getLogger(__name__)
+
+ADDENDUM_FORM = "addendum"
+MAX_NOTE = 4000
+
+
+def attachments_in(value: Any) -> Iterator[AttachmentRef]:
+    """Every file reference among the answers, wherever the form put it."""
+    if isinstance(value, dict):
+        if "attachment_id" in value and "sha256" in value:
+            yield AttachmentRef(
+                str(value["attachment_id"]),
+                str(value["sha256"]),
+                int(value.get("size", 0)),
+                str(value.get("kind", "")),
+                str(value.get("mime", "")),
+                str(value.get("name", "")),
+            )
+            return
+        for item in value.values():
+            yield from attachments_in(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from attachments_in(item)
+
+
+def case_document(turn: Turn, form: Form, draft: Draft, group: str | None) -> CaseDocument:
+    flags: dict[str, bool] = {}
+    if form.id == "missing_person":
+        flags = {
+            "un_ready": is_un_ready(draft.answers),
+            "urgent": is_urgent(draft.answers, turn.today),
+        }
+    return CaseDocument(
+        form_id=form.id,
+        form_version=form.version,
+        language=turn.session.language or current_language(),
+        answers=dict(draft.answers),
+        submitted_at=turn.now,
+        attachments=tuple(attachments_in(draft.answers)),
+        links={"group": group} if group else {},
+        flags=flags,
+    )
+
+
+async def submit_report(turn: Turn, draft: Draft) -> None:
+    form = get_form(draft.form)
+    suggested = offers(form, draft)
+    group = turn.session.group or (new_object_id() if suggested else None)
+    document = case_document(turn, form, draft, group)
+    after = copy.deepcopy(turn.session)
+    after.clear_report()
+    after.group = group if suggested else None
+    after.offers = [offer.form for offer in suggested]
+    after.offer_from = form.id
+    after.carry = {k: draft.answers[k] for k in CARRIED if k in draft.answers} if suggested else {}
+    after.stage = Stage.OFFER if suggested else Stage.SENT
+    if await _seal_and_move(turn, document, after, case_id=turn.session.case_id):
+        await _after_sent(turn, alert_form=form.id)
+
+
+async def _seal_and_move(
+    turn: Turn, document: CaseDocument, after: Session, case_id: str | None
+) -> bool:
+    started = time.perf_counter()
+    services = turn.services
+    try:
+        async with services.db.transaction() as db:
+            receipt = await seal_case(
+                db, document, services.reviewer_keys, today=turn.now.date(), case_id=case_id
+            )
+            after.receipt = receipt.code
+            await services.drafts.save(db, turn.user_id, after.to_json(), turn.now)
+    except StorageUnavailable:
+        logger.warning("storage_unavailable at=submit form=%s", document.form_id)
+        await turn.send(notice(texts.NOT_SENT))
+        return False
+    turn.session = after
+    elapsed = (time.perf_counter() - started) * 1000
+    logger.info("case_sealed form=%s ms=%.0f", document.form_id, elapsed)
+    if services.alert_chat_id is not None:
+        await _alert(turn, receipt.case_id, document.form_id)
+    return True
+
+
+async def _after_sent(turn: Turn, alert_form: str) -> None:
+    """Show the receipt, forget it, then suggest a linked report or offer the wipe."""
+    session = turn.session
+    await turn.retire_prompt()
+    if session.receipt and await turn.send(receipt_screen(session.receipt)) is not None:
+        session.receipt = None
+    if session.stage is Stage.OFFER:
+        await show_current(turn)
+        return
+    ticket = session.next_ticket()
+    if await turn.save(quiet=True):
+        await turn.send(wipe_offer_screen(ticket), prompt=True)
+
+
+async def _alert(turn: Turn, case_id: str, form_id: str) -> None:
+    """Tell the group's alert chat that a case arrived: its id and type, nothing more."""
+    chat_id = turn.services.alert_chat_id
+    assert chat_id is not None
+    try:
+        await turn.context.bot.send_message(chat_id, f"New case {case_id} ({form_id})")
+    except TelegramError:
+        logger.warning("alert_failed")
+
+
+async def open_followup(turn: Turn, code: str) -> None:
+    try:
+        async with turn.services.db.transaction() as db:
+            case_id = await case_for_receipt(db, code)
+    except UnknownReceipt:
+        logger.info("followup_unknown_code")
+        await show_current(turn, prefix=_(texts.FOLLOWUP_UNKNOWN))
+        return
+    except StorageUnavailable:
+        await turn.send(notice(texts.UNAVAILABLE))
+        return
+    session = turn.session
+    session.clear_report()
+    session.followup_case = case_id
+    session.stage = Stage.FOLLOWUP
+    await show_current(turn)
+
+
+async def add_followup_note(turn: Turn, text: str) -> None:
+    if len(text) > MAX_NOTE:
+        message = _("Please keep it under {max} characters.").format(max=MAX_NOTE)
+        await show_current(turn, prefix=message)
+        return
+    turn.session.followup_notes.append(text)
+    await show_current(turn, prefix=_(texts.FOLLOWUP_GOT))
+
+
+async def submit_followup(turn: Turn) -> None:
+    session = turn.session
+    if session.stage is not Stage.FOLLOWUP or session.followup_case is None:
+        await show_current(turn)
+        return
+    if not session.followup_notes and not session.followup_files:
+        ticket = session.next_ticket()
+        if await turn.save():
+            await turn.send(followup_screen(ticket, texts.FOLLOWUP_EMPTY), prompt=True)
+        return
+    document = CaseDocument(
+        form_id=ADDENDUM_FORM,
+        form_version=1,
+        language=session.language or current_language(),
+        answers={"notes": list(session.followup_notes)},
+        submitted_at=turn.now,
+        attachments=tuple(attachments_in(session.followup_files)),
+        links={"addendum_to": session.followup_case},
+    )
+    after = copy.deepcopy(session)
+    after.clear_report()
+    after.stage = Stage.SENT
+    if await _seal_and_move(turn, document, after, case_id=None):
+        turn.session.receipt = None
+        await turn.retire_prompt()
+        await turn.send(notice(texts.FOLLOWUP_SAVED))
+        ticket = turn.session.next_ticket()
+        if await turn.save(quiet=True):
+            await turn.send(wipe_offer_screen(ticket), prompt=True)

@@ -1,0 +1,213 @@
+"""One update's handling for one witness: load the session, change it, store it, reply.
+
+The order matters for "nothing lost": the session (with the answer) is stored *before* the
+next question is shown, so a crash between the two repeats a question rather than losing an
+answer. Ids of messages sent afterwards are kept in memory and stored with the next save.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import logging
+from collections.abc import Awaitable, Callable, Coroutine
+from dataclasses import dataclass, field
+from typing import Any
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, Forbidden
+
+from handlers import texts
+from handlers.context import KuagerContext
+from handlers.i18n import negotiate, set_language
+from handlers.screens import Screen, notice
+from handlers.services import Services, Unsaved
+from handlers.session import Session, SessionFormatError
+from storage.database import StorageUnavailable
+from storage.drafts import DraftUnreadable
+
+logger = logging.getLogger(__name__)
+
+
+def markup(screen: Screen) -> InlineKeyboardMarkup | None:
+    if not screen.buttons:
+        return None
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(label, callback_data=data) for label, data in row]
+            for row in screen.buttons
+        ]
+    )
+
+
+@dataclass
+class Turn:
+    """The witness, their session, and the means to reply, for one update."""
+
+    update: Update
+    context: KuagerContext
+    user_id: int
+    chat_id: int
+    session: Session
+    now: dt.datetime
+    toast: str | None = None
+    """A short notice shown over the chat when the pressed button is answered."""
+    _unsaved: Unsaved = field(default_factory=Unsaved)
+
+    @property
+    def services(self) -> Services:
+        return self.context.services
+
+    @property
+    def owner(self) -> bytes:
+        return self.services.drafts.keys.owner(self.user_id)
+
+    @property
+    def today(self) -> dt.date:
+        return self.now.astimezone(self.services.witness_timezone).date()
+
+    @classmethod
+    async def begin(cls, update: Update, context: KuagerContext) -> Turn | None:
+        """Load the witness's session; if storage is down, say so and return None."""
+        user, chat = update.effective_user, update.effective_chat
+        if user is None or chat is None:
+            return None
+        set_language(negotiate(user.language_code))
+        services = context.services
+        now = services.clock()
+        try:
+            async with services.db.transaction() as db:
+                stored = await services.drafts.load(db, user.id, now)
+        except StorageUnavailable:
+            logger.warning("storage_unavailable at=load")
+            await _send(context, chat.id, notice(texts.UNAVAILABLE))
+            return None
+        except DraftUnreadable:
+            # Altered, or the draft key was rotated: start afresh rather than fail forever.
+            logger.warning("draft_unreadable action=restart")
+            stored = None
+        session = _session_from(stored)
+        turn = cls(update, context, user.id, chat.id, session, now)
+        turn._restore_unsaved()
+        if session.language:
+            set_language(session.language)
+        if update.effective_message is not None and update.callback_query is None:
+            turn._note(update.effective_message.message_id)
+        return turn
+
+    def _restore_unsaved(self) -> None:
+        stash = self.services.unsaved.pop(self.owner, None)
+        if stash is not None:
+            self.session.track(*stash.messages)
+            self.session.prompt = stash.prompt if stash.prompt is not None else self.session.prompt
+            self._unsaved = stash
+
+    def _note(self, message_id: int) -> None:
+        self.session.track(message_id)
+        self._unsaved.messages.append(message_id)
+
+    async def save(self, *, quiet: bool = False) -> bool:
+        """Store the session now; False (and the witness told) if storage is down."""
+        try:
+            async with self.services.db.transaction() as db:
+                await self.services.drafts.save(db, self.user_id, self.session.to_json(), self.now)
+        except StorageUnavailable:
+            logger.warning("storage_unavailable at=save")
+            if not quiet:
+                await self.send(notice(texts.NOT_SAVED))
+            return False
+        self._unsaved = Unsaved()
+        return True
+
+    def forget(self) -> None:
+        """After a wipe: nothing of this witness stays, not even in memory."""
+        self.session = Session(language=self.session.language)
+        self._unsaved = Unsaved()
+        self.services.unsaved.pop(self.owner, None)
+
+    def finish(self) -> None:
+        """Keep what changed since the last save in memory for the next update."""
+        self._unsaved.prompt = self.session.prompt
+        if self._unsaved.messages or self._unsaved.prompt is not None:
+            self.services.unsaved[self.owner] = self._unsaved
+
+    async def send(self, screen: Screen, *, prompt: bool = False) -> Message | None:
+        """Send a message; remember its id for /delete; `prompt` marks its buttons current."""
+        message = await _send(self.context, self.chat_id, screen)
+        if message is not None:
+            self._note(message.message_id)
+            if prompt:
+                self.session.prompt = message.message_id
+        return message
+
+    async def edit(self, message_id: int, screen: Screen, *, prompt: bool = False) -> bool:
+        """Replace a message's text and buttons; False if Telegram refused (too old, gone)."""
+        try:
+            await self.context.bot.edit_message_text(
+                screen.text,
+                chat_id=self.chat_id,
+                message_id=message_id,
+                parse_mode=ParseMode.HTML,
+                reply_markup=markup(screen),
+            )
+        except BadRequest as exc:
+            if "not modified" not in str(exc).lower():
+                return False
+        if prompt:
+            self.session.prompt = message_id
+        return True
+
+    async def retire_prompt(self, keep: int | None = None) -> None:
+        """Take the buttons off the last question once it is answered another way."""
+        message_id = self.session.prompt
+        if message_id is None or message_id == keep:
+            return
+        self.session.prompt = None
+        try:
+            await self.context.bot.edit_message_reply_markup(
+                chat_id=self.chat_id, message_id=message_id, reply_markup=None
+            )
+        except BadRequest:
+            logger.debug("prompt_not_retired")
+
+
+Handler = Callable[[Turn], Awaitable[None]]
+
+
+def witness_turn(
+    handler: Handler,
+) -> Callable[[Update, KuagerContext], Coroutine[Any, Any, None]]:
+    """Wrap a handler of a witness's update: load the session before, keep state after."""
+
+    @functools.wraps(handler)
+    async def wrapper(update: Update, context: KuagerContext) -> None:
+        turn = await Turn.begin(update, context)
+        if turn is None:
+            return
+        try:
+            await handler(turn)
+        finally:
+            turn.finish()
+
+    return wrapper
+
+
+def _session_from(stored: dict[str, object] | None) -> Session:
+    if stored is None:
+        return Session()
+    try:
+        return Session.from_json(dict(stored))
+    except SessionFormatError:
+        logger.warning("session_unreadable action=restart")
+        return Session()
+
+
+async def _send(context: KuagerContext, chat_id: int, screen: Screen) -> Message | None:
+    try:
+        return await context.bot.send_message(
+            chat_id, screen.text, parse_mode=ParseMode.HTML, reply_markup=markup(screen)
+        )
+    except Forbidden:
+        logger.info("witness_unreachable")
+        return None
