@@ -27,6 +27,8 @@ FILES = (
     | filters.VIDEO_NOTE
 )
 
+NOT_FILES = filters.ANIMATION | filters.Sticker.ALL | filters.POLL | filters.Dice.ALL | filters.GAME
+
 
 def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     # Note: order matters. Guards run first (lower groups) and can stop an update.
@@ -44,6 +46,8 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     application.add_handler(MessageHandler(filters.COMMAND, c.on_unknown_command))
     application.add_handler(MessageHandler(filters.TEXT, c.on_text))
     application.add_handler(MessageHandler(filters.LOCATION, c.on_location))
+    # A GIF also arrives as a document: catch it before the files.
+    application.add_handler(MessageHandler(NOT_FILES, c.on_unsupported))
     application.add_handler(MessageHandler(FILES, c.on_media))
     application.add_handler(MessageHandler(filters.CONTACT, c.on_contact))
     # Stickers, GIFs, polls, dice, games and anything else a witness can send.

@@ -1,0 +1,302 @@
+"""The conversation as a witness lives it: restarts, language, wipe, follow-up, bad input."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from bot.standin import BotApiStandin
+from storage.database import Database
+from storage.export import ExportFormat, ExportRequest, export_cases
+from storage.keys import ReviewerPrivateKey
+from storage.models import Case, Draft
+from tests.e2e.harness import Witness, running_bot
+
+START = ("yes", "detention", "self", "today", "almaty", "skipped", "police", "done", "released")
+CLOSE = ("yes", "reviewers", "done", "none", "no")
+
+
+async def begin(witness: Witness, language: str = "ru") -> None:
+    await witness.command("/start")
+    await witness.tap(language)
+
+
+async def minimal_detention(witness: Witness, narrative: str, language: str = "ru") -> None:
+    await begin(witness, language)
+    for code in START:
+        await witness.tap(code)
+    await witness.say(narrative)
+    for code in CLOSE:
+        await witness.tap(code)
+
+
+async def exported(
+    db: Database, key: ReviewerPrivateKey, tmp_path: Path
+) -> list[dict[str, object]]:
+    out = tmp_path / "cases.jsonl"
+    tally = await export_cases(db, key, ExportRequest(out, ExportFormat.JSONL))
+    assert tally.ok
+    return [json.loads(line) for line in out.read_text("utf-8").splitlines()]
+
+
+async def count(db: Database, model: type) -> int:
+    async with db.sessions() as session:
+        return (await session.execute(select(func.count()).select_from(model))).scalar_one()
+
+
+async def test_a_restart_mid_report_loses_no_answer(
+    standin: BotApiStandin,
+    database_url: str,
+    db: Database,
+    reviewer_key: ReviewerPrivateKey,
+    tmp_path: Path,
+) -> None:
+    async with running_bot(standin, database_url, reviewer_key) as bot:
+        witness = bot.witness()
+        await begin(witness)
+        for code in START[:6]:
+            await witness.tap(code)
+        asked_before = witness.screen.text
+        await bot.restart()
+        # The witness, not knowing, presses a button of the question still on screen.
+        for code in START[6:]:
+            await witness.tap(code)
+        await witness.say("После перезапуска")
+        for code in CLOSE:
+            await witness.tap(code)
+        await witness.act("s")
+    assert "Who did it?" in asked_before
+    (case,) = await exported(db, reviewer_key, tmp_path)
+    answers = case["answers"]
+    assert isinstance(answers, dict)
+    assert answers["place"]["region"] == "almaty" and answers["detained_by"] == ["police"]
+    assert answers["narrative"] == "После перезапуска"
+
+
+async def test_start_again_resumes_rather_than_discards(
+    standin: BotApiStandin, database_url: str, reviewer_key: ReviewerPrivateKey
+) -> None:
+    async with running_bot(standin, database_url, reviewer_key) as bot:
+        witness = bot.witness()
+        await begin(witness)
+        for code in START[:4]:
+            await witness.tap(code)
+        await witness.command("/start")
+        assert witness.screen.text.startswith("Welcome back.")
+        assert "Where did it happen?" in witness.screen.text
+
+
+async def test_a_stale_or_forged_button_is_refused_and_the_question_repeated(
+    standin: BotApiStandin, database_url: str, reviewer_key: ReviewerPrivateKey
+) -> None:
+    async with running_bot(standin, database_url, reviewer_key) as bot:
+        witness = bot.witness()
+        await begin(witness)
+        await witness.tap("yes")
+        await witness.tap("detention")
+        role_question = witness.screen
+        old = role_question.button_data[0][0]
+        assert old is not None
+        await witness.tap("self")
+        current = witness.screen.text
+        # An old button ("It happened to me" pressed again) and crafted data.
+        await witness.user.press_data(old, role_question.message_id)
+        await witness.settle()
+        assert witness.screen.text.startswith("That button is from an earlier message.")
+        assert current.split("\n", 1)[1] in witness.screen.text
+        for forged in ("zz|a|self", "", "1|q|x", "ffffffff|a|police", "x" * 64):
+            await witness.user.press_data(forged, witness.screen.message_id)
+            await witness.settle()
+            assert witness.screen.text.startswith("That button is from an earlier message.")
+        assert bot.services is not None and bot.services.incidents == []
+
+
+async def test_bad_input_gets_a_clear_answer_and_the_question_again(
+    standin: BotApiStandin, database_url: str, reviewer_key: ReviewerPrivateKey
+) -> None:
+    async with running_bot(standin, database_url, reviewer_key) as bot:
+        witness = bot.witness()
+        await begin(witness)
+        for code in START[:2]:
+            await witness.tap(code)
+        question = witness.screen.text.split("\n", 1)[1]
+        user = witness.user
+        for send, expected in (
+            (user.send_sticker, "Stickers, GIFs, polls"),
+            (user.send_animation, "Stickers, GIFs, polls"),
+            (user.send_poll, "Stickers, GIFs, polls"),
+            (user.send_dice, "Stickers, GIFs, polls"),
+            (lambda: user.send_contact("+77010000000", "Asel"), "Shared contacts are not used"),
+            (lambda: user.send_location(43.2, 76.9), "A location is not expected here."),
+            (lambda: user.send_photo(b"\xff\xd8jpeg"), "A file is not expected here."),
+            (lambda: user.send_text("полиция"), "Please answer with the buttons below."),
+            (lambda: user.send_command("/nonsense"), "How this works."),
+        ):
+            await send()
+            await witness.settle()
+            assert witness.screen.text.startswith(expected), witness.screen.text[:80]
+            assert question in witness.screen.text
+        assert bot.services is not None and bot.services.incidents == []
+
+
+async def test_a_huge_text_is_refused_with_the_limit(
+    standin: BotApiStandin, database_url: str, reviewer_key: ReviewerPrivateKey
+) -> None:
+    async with running_bot(standin, database_url, reviewer_key) as bot:
+        witness = bot.witness()
+        await begin(witness)
+        for code in START:
+            await witness.tap(code)
+        await witness.say("Я" * 10_000)
+        assert "4000" in witness.screen.text.split("\n", 1)[0] or "4,000" in witness.screen.text
+        await witness.say("Коротко.")
+        assert "Would you like to stay anonymous?" in witness.screen.text
+
+
+async def test_edited_messages_are_explained(
+    standin: BotApiStandin, database_url: str, reviewer_key: ReviewerPrivateKey
+) -> None:
+    async with running_bot(standin, database_url, reviewer_key) as bot:
+        witness = bot.witness()
+        await begin(witness)
+        for code in START:
+            await witness.tap(code)
+        sent = await witness.user.send_text("Первая версия")
+        await witness.settle()
+        await witness.user.edit_text(sent.message_id, "Вторая версия")
+        await witness.settle()
+        assert witness.screen.text.startswith("Edited messages are not read.")
+
+
+async def test_in_a_group_the_bot_leaves_and_stores_nothing(
+    standin: BotApiStandin, database_url: str, db: Database, reviewer_key: ReviewerPrivateKey
+) -> None:
+    async with running_bot(standin, database_url, reviewer_key) as bot:
+        member = bot.witness().user
+        group = standin.group(-100123, "Solidarity")
+        await group.add_bot(member)
+        await group.send_text(member, "Мой брат задержан")
+        await Witness(bot, member).settle()
+        assert not group.bot_is_member
+        assert group.bot_messages() == []
+    assert await count(db, Draft) == 0
+
+
+async def test_a_flood_gets_one_notice_and_is_not_read(
+    standin: BotApiStandin, database_url: str, reviewer_key: ReviewerPrivateKey
+) -> None:
+    async with running_bot(standin, database_url, reviewer_key) as bot:
+        witness = bot.witness()
+        for number in range(200):
+            await witness.user.send_text(f"spam {number}")
+        await witness.settle()
+        notices = [
+            t for t in witness.texts() if t.startswith("You are sending messages very fast.")
+        ]
+        assert len(notices) == 1
+        assert len(witness.texts()) <= 121
+        assert bot.services is not None and bot.services.incidents == []
+
+
+async def test_switching_language_keeps_the_answers_and_repeats_the_question(
+    standin: BotApiStandin,
+    database_url: str,
+    db: Database,
+    reviewer_key: ReviewerPrivateKey,
+    tmp_path: Path,
+) -> None:
+    async with running_bot(standin, database_url, reviewer_key) as bot:
+        witness = bot.witness()
+        await begin(witness)
+        for code in START[:5]:
+            await witness.tap(code)
+        await witness.command("/language")
+        await witness.tap("en")
+        assert "Which town or village" in witness.screen.text
+        for code in START[5:]:
+            await witness.tap(code)
+        await witness.say("Switched language")
+        for code in CLOSE:
+            await witness.tap(code)
+        await witness.act("s")
+    (case,) = await exported(db, reviewer_key, tmp_path)
+    assert case["language"] == "en"
+    assert case["answers"]["event_date"]["precision"] == "exact"  # type: ignore[index]
+
+
+async def test_delete_wipes_what_the_phone_shows_and_the_draft(
+    standin: BotApiStandin, database_url: str, db: Database, reviewer_key: ReviewerPrivateKey
+) -> None:
+    async with running_bot(standin, database_url, reviewer_key) as bot:
+        witness = bot.witness()
+        await begin(witness)
+        for code in START[:5]:
+            await witness.tap(code)
+        assert len(witness.user.visible_messages()) > 3
+        assert await count(db, Draft) == 1
+        await witness.command("/delete")
+        await witness.act("w", "yes")
+        assert witness.user.visible_messages() == []
+        assert await count(db, Draft) == 0
+        answer = next(iter(standin.callback_answers.values()))
+        assert answer is not None
+
+
+async def test_wipe_after_sending_keeps_the_case(
+    standin: BotApiStandin, database_url: str, db: Database, reviewer_key: ReviewerPrivateKey
+) -> None:
+    async with running_bot(standin, database_url, reviewer_key) as bot:
+        witness = bot.witness()
+        await minimal_detention(witness, "Для удаления")
+        await witness.act("s")
+        await witness.act("w", "ask")
+        await witness.act("w", "yes")
+        assert witness.user.visible_messages() == []
+    assert await count(db, Case) == 1
+    assert await count(db, Draft) == 0
+
+
+async def test_followup_adds_a_sealed_addendum_to_the_right_case(
+    standin: BotApiStandin,
+    database_url: str,
+    db: Database,
+    reviewer_key: ReviewerPrivateKey,
+    tmp_path: Path,
+) -> None:
+    async with running_bot(standin, database_url, reviewer_key) as bot:
+        witness = bot.witness()
+        await minimal_detention(witness, "Исходный отчёт")
+        await witness.act("s")
+        receipt = next(t for t in witness.texts() if t.startswith("Saved."))
+        code = receipt.split("Your receipt code:\n", 1)[1].split("\n", 1)[0].strip()
+        other = bot.witness()
+        await begin(other)
+        await other.tap("yes")
+        await other.command("/followup", "AAAA-BBBB-CCCC-DDDD")
+        assert other.screen.text.startswith("That code was not found.")
+        await other.command("/followup", code.lower().replace("-", " "))
+        assert other.screen.text.startswith("Found.")
+        await other.say("Его перевели в СИЗО")
+        await other.user.send_document(b"%PDF-1.4 court ruling", "ruling.pdf", "application/pdf")
+        await other.settle()
+        await other.act("f", "done")
+        assert any(t.startswith("Saved.\nYour addition is sealed") for t in other.texts())
+    cases = await exported(db, reviewer_key, tmp_path)
+    original = next(c for c in cases if c["form"]["id"] == "detention")  # type: ignore[index]
+    addendum = next(c for c in cases if c["form"]["id"] == "addendum")  # type: ignore[index]
+    assert addendum["links"] == {"addendum_to": original["case_id"]}
+    assert addendum["answers"] == {"notes": ["Его перевели в СИЗО"]}
+    assert addendum["attachments"][0]["name"] == "ruling.pdf"  # type: ignore[index]
+    files = list((tmp_path / "cases_attachments" / str(addendum["case_id"])).iterdir())
+    assert [f.read_bytes() for f in files] == [b"%PDF-1.4 court ruling"]
+
+
+async def test_the_command_menu_is_registered_in_each_language(
+    standin: BotApiStandin, database_url: str, reviewer_key: ReviewerPrivateKey
+) -> None:
+    async with running_bot(standin, database_url, reviewer_key):
+        for language in ("kk", "ru", "en"):
+            commands = standin.commands_for(language)
+            assert set(commands) == {"start", "language", "cancel", "delete", "followup", "help"}
