@@ -49,6 +49,12 @@ def build_parser() -> argparse.ArgumentParser:
     upgrade.add_argument("--database", help="database URL or SQLite path (default: config)")
 
     sub.add_parser("draft-key", help="print a fresh random [security] draft_key")
+    sub.add_parser("run", help="run the bot against Telegram")
+    sub.add_parser("start", help="the bot if a token is configured, otherwise the offline demo")
+    demo = sub.add_parser(
+        "demo", help="play a witness in this terminal against the real bot, offline"
+    )
+    demo.add_argument("--lang", choices=["kk", "ru", "en"], help="start in this language")
 
     i18n = sub.add_parser("i18n", help="translation catalogs (run from the repository root)")
     i18n.add_argument("step", choices=["extract", "update", "compile", "all"])
@@ -89,6 +95,14 @@ def dispatch(args: argparse.Namespace, config: Config) -> int:
         from bot import i18n_tool
 
         return i18n_tool.run(args.step, Path.cwd())
+    if args.command == "run" or (args.command == "start" and config.telegram.token):
+        from bot.run import cmd_run
+
+        return cmd_run(config)
+    if args.command in ("demo", "start"):
+        from bot.demo import cmd_demo
+
+        return cmd_demo(getattr(args, "lang", None))
     if args.command == "draft-key":
         print(base64.b64encode(os.urandom(32)).decode("ascii"))
         return 0

@@ -227,3 +227,27 @@ def test_a_bad_config_is_one_clear_line(tmp_path: Path) -> None:
     result = kuager("verify", cwd=tmp_path)
     assert result.returncode == 2
     assert result.stderr.strip() == "kuager: config: unknown setting storage.databse_url"
+
+
+def test_run_refuses_to_start_half_configured(tmp_path: Path) -> None:
+    result = kuager("run", cwd=tmp_path)
+    assert result.returncode == 2
+    assert (
+        result.stderr.strip() == "kuager: config: telegram.token is not set (KUAGER_TELEGRAM_TOKEN)"
+    )
+    (tmp_path / "config.toml").write_text("[telegram]\ntoken = '1:x'\n")
+    result = kuager("run", cwd=tmp_path)
+    assert "reviewers.public_keys is empty" in result.stderr and result.returncode == 2
+
+
+def test_run_refuses_an_out_of_date_schema(keys: Path, tmp_path: Path) -> None:
+    line = (keys / "alice.pub").read_text().strip()
+    (tmp_path / "config.toml").write_text(
+        "[telegram]\ntoken = '1:x'\n"
+        f"[reviewers]\npublic_keys = ['{line}']\n"
+        f"[storage]\ndatabase_url = '{tmp_path / 'old.db'}'\n"
+        "[security]\ndraft_key = 'AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8='\n"
+    )
+    result = kuager("run", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "run `kuager db upgrade`" in result.stderr and "Traceback" not in result.stderr
