@@ -13,6 +13,7 @@ from typing import Any
 from telegram import BotCommand
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes
 
+from bot import logs
 from bot.config import Config
 from bot.updates import PerChatUpdateProcessor
 from handlers import texts
@@ -53,6 +54,8 @@ async def open_services(config: Config) -> Services:
 
 
 def build_application(config: Config, services: Services | None = None) -> KuagerApplication:
+    # Whatever the operator's log level, libraries that log message content stay quiet.
+    logs.quiet_libraries()
     builder: Any = (
         ApplicationBuilder()
         .token(config.telegram.token)

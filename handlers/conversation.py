@@ -6,7 +6,6 @@ Each handler is thin: it turns the update into a stage change or an engine input
 
 from __future__ import annotations
 
-import html
 import logging
 
 from telegram import Message
@@ -33,7 +32,13 @@ from handlers.i18n import LANGUAGES, _, set_language
 from handlers.media import receive_media
 from handlers.screens import Screen, language_screen, wipe_confirm_screen
 from handlers.session import Stage
-from handlers.submit import add_followup_note, open_followup, submit_followup, submit_report
+from handlers.submit import (
+    add_followup_note,
+    offer_wipe,
+    open_followup,
+    submit_followup,
+    submit_report,
+)
 from handlers.turn import Turn, witness_turn
 from handlers.wipe import wipe
 
@@ -152,8 +157,9 @@ async def _press_menu(turn: Turn, press: Press, message_id: int | None) -> None:
         return
     begin_report(turn, press.argument)
     logger.info("report_started form=%s", press.argument)
-    title = _(FORMS[press.argument].title)
-    await show_current(turn, closing=(message_id, html.escape(title)) if message_id else None)
+    # The record keeps a neutral first line: the report type only after the arrow.
+    record = f"{_(texts.MENU).split(chr(10))[-1]}\n→ <b>{_(FORMS[press.argument].title)}</b>"
+    await show_current(turn, closing=(message_id, record) if message_id else None)
 
 
 async def _press_answer(turn: Turn, press: Press, message_id: int | None) -> None:
@@ -208,12 +214,16 @@ async def _press_offer(turn: Turn, press: Press, message_id: int | None) -> None
         return
     session.offers = session.offers[1:]
     if press.argument == offer.form:
-        begin_report(turn, offer.form)
+        begin_report(turn, offer.form, keep_carry=True)
         await show_current(turn)
         return
-    if not session.offers:
-        session.stage, session.carry, session.group = Stage.SENT, {}, None
-    await show_current(turn, closing=(message_id, _(texts.KEPT)) if message_id else None)
+    if message_id is not None:
+        await turn.edit(message_id, Screen(_(texts.KEPT)))
+    if session.offers:
+        await show_current(turn)
+        return
+    session.stage, session.carry, session.group = Stage.SENT, {}, None
+    await offer_wipe(turn)
 
 
 async def _press_wipe(turn: Turn, press: Press, message_id: int | None) -> None:

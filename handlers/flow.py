@@ -38,23 +38,28 @@ def draft_of(turn: Turn) -> Draft | None:
 
 
 def pending_offer(turn: Turn) -> Offer | None:
-    session = turn.session
-    if not session.offers or session.offer_from is None:
+    if not turn.session.offers:
         return None
+    source, target = turn.session.offers[0]
     try:
-        source = get_form(session.offer_from)
+        return next((o for o in get_form(source).offers if o.form == target), None)
     except KeyError:
         return None
-    return next((o for o in source.offers if o.form == session.offers[0]), None)
 
 
-def begin_report(turn: Turn, form_id: str) -> None:
-    """Start a report of this type, carrying answers over from a linked one if any."""
+def begin_report(turn: Turn, form_id: str, *, keep_carry: bool = False) -> None:
+    """Start a report of this type, with answers carried over from a linked one if any.
+
+    The carried answers stay in the session while more linked reports are pending.
+    """
     session = turn.session
-    carry = {"consent": "yes", **session.carry} if session.consented else dict(session.carry)
+    carry = dict(session.carry) if keep_carry else {}
+    if session.consented:
+        carry["consent"] = "yes"
     session.draft = start(get_form(form_id), carry).to_json()
     session.case_id = new_object_id()
-    session.carry = {}
+    if not keep_carry:
+        session.carry, session.offers, session.group = {}, [], None
     session.stage = Stage.FORM
 
 

@@ -27,6 +27,9 @@ async def private_only(update: Update, context: KuagerContext) -> None:
         raise ApplicationHandlerStop
     if chat.type == ChatType.PRIVATE:
         return
+    if chat.id == context.services.alert_chat_id:
+        # The reviewers' alert chat: the bot only posts there and reads nothing.
+        raise ApplicationHandlerStop
     member = update.my_chat_member
     leaving = member is not None and member.new_chat_member.status in (
         ChatMemberStatus.LEFT,

@@ -53,10 +53,9 @@ class Session:
     a crash cannot store the report twice."""
     group: str | None = None
     """Shared by linked reports (a detention and the missing-person report it led to)."""
-    offers: list[str] = field(default_factory=list)
-    """Form ids still to suggest after the last submit."""
-    offer_from: str | None = None
-    """The form whose answers led to the offers (its `Offer` holds the wording)."""
+    offers: list[list[str]] = field(default_factory=list)
+    """Linked reports still to suggest: [form that led to it, form to suggest]; the first
+    form's `Offer` holds the wording."""
     carry: dict[str, Any] = field(default_factory=dict)
     """Answers to carry into a suggested report (role, date, place)."""
     receipt: str | None = None

@@ -81,15 +81,24 @@ def case_document(turn: Turn, form: Form, draft: Draft, group: str | None) -> Ca
 
 async def submit_report(turn: Turn, draft: Draft) -> None:
     form = get_form(draft.form)
-    suggested = offers(form, draft)
-    group = turn.session.group or (new_object_id() if suggested else None)
+    session = turn.session
+    # New suggestions first, then any still pending from the report this one came from.
+    pending = [[form.id, offer.form] for offer in offers(form, draft)] + session.offers
+    suggested = [
+        pair for i, pair in enumerate(pending) if pair[1] not in {p[1] for p in pending[:i]}
+    ]
+    group = session.group or (new_object_id() if suggested else None)
     document = case_document(turn, form, draft, group)
-    after = copy.deepcopy(turn.session)
+    after = copy.deepcopy(session)
     after.clear_report()
     after.group = group if suggested else None
-    after.offers = [offer.form for offer in suggested]
-    after.offer_from = form.id
-    after.carry = {k: draft.answers[k] for k in CARRIED if k in draft.answers} if suggested else {}
+    after.offers = suggested
+    carried = {k: draft.answers[k] for k in CARRIED if k in draft.answers}
+    for offer in offers(form, draft):
+        carried.update(
+            {new: draft.answers[old] for old, new in offer.renames if old in draft.answers}
+        )
+    after.carry = {**session.carry, **carried} if suggested else {}
     after.stage = Stage.OFFER if suggested else Stage.SENT
     if await _seal_and_move(turn, document, after, case_id=turn.session.case_id):
         await _after_sent(turn, alert_form=form.id)
@@ -128,7 +137,12 @@ async def _after_sent(turn: Turn, alert_form: str) -> None:
     if session.stage is Stage.OFFER:
         await show_current(turn)
         return
-    ticket = session.next_ticket()
+    await offer_wipe(turn)
+
+
+async def offer_wipe(turn: Turn) -> None:
+    """Once nothing more is to be sent: suggest wiping the chat (the receipt was shown)."""
+    ticket = turn.session.next_ticket()
     if await turn.save(quiet=True):
         await turn.send(wipe_offer_screen(ticket), prompt=True)
 
@@ -196,6 +210,4 @@ async def submit_followup(turn: Turn) -> None:
         turn.session.receipt = None
         await turn.retire_prompt()
         await turn.send(notice(texts.FOLLOWUP_SAVED))
-        ticket = turn.session.next_ticket()
-        if await turn.save(quiet=True):
-            await turn.send(wipe_offer_screen(ticket), prompt=True)
+        await offer_wipe(turn)

@@ -232,6 +232,11 @@ DETENTION = Form(
                 "If nobody knows where the person is, you can also report them as missing. "
                 "What you told us already will be filled in."
             ),
+            renames=(
+                ("event_date", "last_seen_when"),
+                ("place", "last_seen_where"),
+                ("detained_by", "believed_responsible"),
+            ),
         ),
         Offer(
             "ill_treatment",

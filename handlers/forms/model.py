@@ -229,6 +229,8 @@ class Offer:
     when: Condition
     text: str
     """Msgid of the suggestion, kind and neutral in its first line."""
+    renames: tuple[tuple[str, str], ...] = ()
+    """Answers carried under another id in the offered form: (this form's id, its id)."""
 
 
 @dataclass(frozen=True)

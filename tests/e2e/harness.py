@@ -145,3 +145,36 @@ class Witness:
 
     def texts(self) -> list[str]:
         return [m.text for m in self.user.bot_messages()]
+
+
+def answer_codes(message: ChatMessage) -> list[str]:
+    """Codes of a question's answer buttons (not Back, Send or Change)."""
+    return [
+        data.split("|", 2)[2]
+        for row in message.button_data
+        for data in row
+        if data is not None and data.split("|")[1] == "a"
+    ]
+
+
+async def hurry(witness: Witness, text: str = "Коротко.", limit: int = 60) -> int:
+    """Answer like a hurried witness until the review: skip what can be skipped, say "no" to
+    "add more?", otherwise the first button or a short text. Returns the steps taken."""
+    for step in range(limit):
+        screen = witness.screen
+        if any(d and d.split("|")[1] == "s" for row in screen.button_data for d in row):
+            return step
+        codes = answer_codes(screen)
+        if "skipped" in codes:
+            await witness.tap("skipped")
+        elif "yes" in codes and "no" in codes:
+            await witness.tap("no")
+        elif "done" in codes and "✓" in " ".join(label for row in screen.buttons for label in row):
+            await witness.tap("done")
+        elif "today" in codes:
+            await witness.tap("today")
+        elif codes and codes != ["done"]:
+            await witness.tap(codes[0])
+        else:
+            await witness.say(text)
+    raise AssertionError("the review never came")
