@@ -8,6 +8,8 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from bot.standin import BotApiStandin
+from handlers.forms.reading import TOWN_PROMPT
+from handlers.i18n import _, language
 from storage.database import Database
 from storage.export import ExportFormat, ExportRequest, export_cases
 from storage.keys import ReviewerPrivateKey
@@ -18,12 +20,12 @@ START = ("yes", "detention", "self", "today", "almaty", "skipped", "police", "do
 CLOSE = ("yes", "reviewers", "done", "none", "no")
 
 
-async def begin(witness: Witness, language: str = "ru") -> None:
+async def begin(witness: Witness, language: str = "en") -> None:
     await witness.command("/start")
     await witness.tap(language)
 
 
-async def minimal_detention(witness: Witness, narrative: str, language: str = "ru") -> None:
+async def minimal_detention(witness: Witness, narrative: str, language: str = "en") -> None:
     await begin(witness, language)
     for code in START:
         await witness.tap(code)
@@ -188,7 +190,7 @@ async def test_a_flood_gets_one_notice_and_is_not_read(
     standin: BotApiStandin, database_url: str, reviewer_key: ReviewerPrivateKey
 ) -> None:
     async with running_bot(standin, database_url, reviewer_key) as bot:
-        witness = bot.witness()
+        witness = bot.witness("en")
         for number in range(200):
             await witness.user.send_text(f"spam {number}")
         await witness.settle()
@@ -208,13 +210,16 @@ async def test_switching_language_keeps_the_answers_and_repeats_the_question(
     tmp_path: Path,
 ) -> None:
     async with running_bot(standin, database_url, reviewer_key) as bot:
-        witness = bot.witness()
-        await begin(witness)
+        witness = bot.witness("kk")
+        await begin(witness, "kk")
         for code in START[:5]:
             await witness.tap(code)
+        with language("kk"):
+            town_kk = _(TOWN_PROMPT).split("\n")[0]
+        assert town_kk in witness.screen.text
         await witness.command("/language")
         await witness.tap("en")
-        assert "Which town or village" in witness.screen.text
+        assert TOWN_PROMPT.split("\n")[0] in witness.screen.text
         for code in START[5:]:
             await witness.tap(code)
         await witness.say("Switched language")

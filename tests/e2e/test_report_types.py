@@ -30,7 +30,7 @@ async def export(db: Database, key: ReviewerPrivateKey, folder: Path) -> list[di
 async def detailed_detention(witness: Witness) -> None:
     await witness.command("/start")
     for code in (
-        "ru",
+        "en",
         "yes",
         "detention",
         "self",
