@@ -58,6 +58,9 @@ class Database:
 
     def __init__(self, url: str, **engine_options: Any) -> None:
         self.url = async_url(url)
+        if self.url.startswith("postgresql"):
+            # A server restart leaves dead connections in the pool; check before use.
+            engine_options.setdefault("pool_pre_ping", True)
         self.engine: AsyncEngine = create_async_engine(self.url, **engine_options)
         self.dialect = self.engine.dialect.name
         if self.dialect == "sqlite":
