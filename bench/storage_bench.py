@@ -41,7 +41,7 @@ ANSWERS: dict[str, Any] = {
     "consent": "yes",
     "share_scope": ["reviewers", "un_bodies"],
     "event_date": {"date": "2022-01-06", "precision": "exact"},
-    "place": {"region": "almaty_city", "town": "Алматы", "spot": "площадь Республики"},
+    "place": {"region": "almaty", "town": "Алматы", "spot": "площадь Республики"},
     "detained_by": ["plainclothes", "police"],
     "status_now": "still_held",
     "held_where": {"code": "ivs", "text": "ИВС ДП г. Алматы"},

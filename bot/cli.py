@@ -33,6 +33,9 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--type", help="only this report type (form id)")
     export.add_argument("--since", help="only cases received on or after this day (YYYY-MM-DD)")
     export.add_argument("--database", help="database URL or SQLite path (default: config)")
+    export.add_argument(
+        "--lang", choices=["kk", "ru", "en"], help="choice answers as words in this language"
+    )
 
     verify = sub.add_parser("verify", help="check that no case was deleted, reordered or altered")
     verify.add_argument("--database", help="database URL or SQLite path (default: config)")

@@ -17,6 +17,7 @@ from typing import Any
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+from bot.labels import labeller
 from bot.passphrase import PassphraseUnavailable, read_passphrase
 from storage import chain
 from storage.database import Database
@@ -94,7 +95,11 @@ def cmd_export(args: argparse.Namespace, database_url: str) -> int:
         except ValueError:
             return fail("--since takes a date such as 2022-01-05")
     request = ExportRequest(
-        out=args.out, format=ExportFormat(args.format), form_id=args.type, since=since
+        out=args.out,
+        format=ExportFormat(args.format),
+        form_id=args.type,
+        since=since,
+        labeller=labeller(args.lang) if args.lang else None,
     )
     return _run(_export(database_url, key, request))
 

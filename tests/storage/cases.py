@@ -28,7 +28,7 @@ def detention(
         "reporter_role": "relative",
         "consent": "yes",
         "event_date": {"date": "2022-01-06", "precision": "exact"},
-        "place": {"region": "almaty_city", "town": "Алматы"},
+        "place": {"region": "almaty", "town": "Алматы"},
         "detained_by": ["plainclothes", "police"],
         "status_now": "whereabouts_unknown",
         "narrative": narrative or NARRATIVES[language],

@@ -1,0 +1,58 @@
+"""Choice codes as words for a reviewer who asks `kuager export --lang kk|ru|en`.
+
+The export stays language-neutral by default (codes, whatever language the witness used), so
+a Kazakh and a Russian report about the same detention line up column for column; `--lang`
+only turns codes into the reviewer's words. Columns keep their ids either way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from handlers.forms import FORMS, Form, Kind, Question
+from handlers.forms.common import REGIONS
+from handlers.forms.model import Special
+from handlers.forms.reading import SPECIAL_LABELS, YES_NO
+from handlers.i18n import _, language
+from storage.export import Labeller
+
+SEPARATOR = "; "
+
+
+def _questions(form: Form) -> Iterator[Question]:
+    yield from form.questions()
+
+
+def _codes(question: Question) -> dict[str, str]:
+    choices = question.choices or (YES_NO if question.kind is Kind.YES_NO else ())
+    codes = {c.code: c.label for c in choices}
+    codes.update({s.value: SPECIAL_LABELS[s] for s in Special})
+    return codes
+
+
+def _field_labels(form: Form) -> dict[str, dict[str, str]]:
+    """Column suffix → {code: msgid}; a place's region and a contact's method included."""
+    table: dict[str, dict[str, str]] = {}
+    for question in _questions(form):
+        codes = _codes(question)
+        if question.kind is Kind.PLACE:
+            table[f"{question.id}.region"] = {c.code: c.label for c in REGIONS}
+        elif question.kind is Kind.CONTACT:
+            table[f"{question.id}.method"] = codes
+        table[question.id] = codes
+    return table
+
+
+def labeller(lang: str) -> Labeller:
+    tables = {form_id: _field_labels(form) for form_id, form in FORMS.items()}
+
+    def label(form_id: str, column: str, value: str) -> str:
+        table = tables.get(form_id, {})
+        parts = [p for p in column.split(".") if not p.isdigit()]
+        codes = table.get(".".join(parts[-2:])) or table.get(parts[-1]) if parts else None
+        if not codes or not value:
+            return value
+        with language(lang):
+            return SEPARATOR.join(_(codes[v]) if v in codes else v for v in value.split(SEPARATOR))
+
+    return label
