@@ -11,7 +11,7 @@ import os
 import shutil
 import signal
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -70,6 +70,15 @@ class BotProcess:
         return code
 
 
+class Phone(SimUser):
+    """A simulated witness that knows its stand-in, to tell when the bot has gone quiet."""
+
+    def __init__(self, standin: BotApiStandin, user_id: int) -> None:
+        simulated = standin.user(user_id, "Witness", language_code="ru")
+        super().__init__(simulated._world, simulated.user)
+        self.standin = standin
+
+
 @asynccontextmanager
 async def bot_process(
     standin: BotApiStandin, database_url: str, key: ReviewerPrivateKey
@@ -83,22 +92,16 @@ async def bot_process(
             await bot.kill()
 
 
-_STANDINS: dict[int, BotApiStandin] = {}
-
-
-def user_standin(user: SimUser) -> BotApiStandin:
-    return _STANDINS[user.id]
-
-
-async def reply_to(user: SimUser, action: object) -> None:
-    """Do an action and wait for the bot's answer to it (sends or edits)."""
-    await action  # type: ignore[misc]
+async def reply_to(user: Phone, action: Awaitable[object]) -> None:
+    """Do an action and wait for the bot's whole answer to it (sends or edits)."""
+    await action
     await user.wait_for_reply(timeout=15)
-    # A reply can be an edit of the answered question and then the next question.
-    await user_standin(user).wait_idle(quiet=0.15)
+    # A reply can be an edit of the answered question and then the next question; the bot
+    # runs in another process, so a quiet spell is the only sign it has finished.
+    await user.standin.wait_idle(quiet=0.15)
 
 
-async def tap(user: SimUser, code: str) -> None:
+async def tap(user: Phone, code: str) -> None:
     for message in reversed(user.bot_messages()):
         for row in message.button_data:
             for data in row:
@@ -141,16 +144,15 @@ async def chain_ok(database_url: str) -> bool:
 async def test_killed_mid_report_the_witness_continues_with_every_answer(
     standin: BotApiStandin, database_url: str, reviewer_key: ReviewerPrivateKey, sig: int
 ) -> None:
-    witness = standin.user(8_100_000_001, "Witness", language_code="ru")
-    _STANDINS[witness.id] = standin
+    witness = Phone(standin, 8_100_000_001)
     async with bot_process(standin, database_url, reviewer_key) as bot:
         await reply_to(witness, witness.send_command("/start"))
         await tap(witness, "en")
         for code in STEPS[:6]:
             await tap(witness, code)
-        code = await bot.kill(sig)
+        status = await bot.kill(sig)
         if sig == signal.SIGTERM:
-            assert code == 0, "a deploy's SIGTERM is a clean stop"
+            assert status == 0, "a deploy's SIGTERM is a clean stop"
         await bot.start()
         # The witness presses the buttons still on their screen, as if nothing happened.
         for step in STEPS[6:]:
@@ -172,8 +174,7 @@ async def test_killed_mid_report_the_witness_continues_with_every_answer(
 async def test_killed_mid_submit_the_case_is_stored_once_or_not_at_all(
     standin: BotApiStandin, database_url: str, reviewer_key: ReviewerPrivateKey, delay: float
 ) -> None:
-    witness = standin.user(8_200_000_001, "Witness", language_code="ru")
-    _STANDINS[witness.id] = standin
+    witness = Phone(standin, 8_200_000_001)
     async with bot_process(standin, database_url, reviewer_key) as bot:
         await reply_to(witness, witness.send_command("/start"))
         await tap(witness, "en")
