@@ -41,8 +41,8 @@ def extract(root: Path) -> None:
         "TRANSLATORS:",
         "-o",
         str(LOCALES_DIR / f"{DOMAIN}.pot"),
-        str(root / "bot"),
-        str(root / "handlers"),
+        # One input, the root: babel.cfg's patterns (bot/**.py) are relative to it.
+        str(root),
     )
 
 
