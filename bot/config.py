@@ -65,7 +65,15 @@ class SecurityConfig:
     draft_key: str = ""
     """32 random bytes, base64: encrypts unfinished drafts at rest."""
     draft_ttl_hours: int = 72
-    rate_limit_per_minute: int = 30
+    rate_limit_per_minute: int = 60
+    """Updates one witness may send per minute; a witness tapping through a form fast sends
+    about one a second, a flood far more."""
+
+
+@dataclass(frozen=True)
+class LoggingConfig:
+    level: str = "INFO"
+    """DEBUG shows more of our events; libraries that would log content stay at WARNING."""
 
 
 @dataclass(frozen=True)
@@ -74,6 +82,7 @@ class Config:
     storage: StorageConfig = field(default_factory=StorageConfig)
     reviewers: ReviewersConfig = field(default_factory=ReviewersConfig)
     security: SecurityConfig = field(default_factory=SecurityConfig)
+    logging: LoggingConfig = field(default_factory=LoggingConfig)
 
     def reviewer_keys(self) -> tuple[ReviewerPublicKey, ...]:
         keys = []

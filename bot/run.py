@@ -43,7 +43,7 @@ async def _check_schema(config: Config) -> None:
 
 def cmd_run(config: Config) -> int:
     check_ready(config)
-    logs.configure()
+    logs.configure(config.logging.level.upper())
     try:
         asyncio.run(_check_schema(config))
     except schema.SchemaOutOfDate as exc:

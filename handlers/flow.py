@@ -83,7 +83,7 @@ async def show_current(
     if closing is not None:
         await turn.edit(closing[0], screens.Screen(closing[1]))
     if edit is None:
-        await turn.retire_prompt()
+        await turn.retire_prompt(closed=closing[0] if closing else None)
     if prefix:
         first = screen_list[0]
         screen_list[0] = screens.Screen(f"{prefix}\n\n{first.text}", first.buttons)

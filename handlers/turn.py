@@ -158,12 +158,14 @@ class Turn:
             self.session.prompt = message_id
         return True
 
-    async def retire_prompt(self, keep: int | None = None) -> None:
-        """Take the buttons off the last question once it is answered another way."""
-        message_id = self.session.prompt
-        if message_id is None or message_id == keep:
+    async def retire_prompt(self, closed: int | None = None) -> None:
+        """Take the buttons off the last question once it is answered another way.
+
+        `closed` is a message already rewritten without buttons: nothing more to do there.
+        """
+        message_id, self.session.prompt = self.session.prompt, None
+        if message_id is None or message_id == closed:
             return
-        self.session.prompt = None
         try:
             await self.context.bot.edit_message_reply_markup(
                 chat_id=self.chat_id, message_id=message_id, reply_markup=None

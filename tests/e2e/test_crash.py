@@ -46,16 +46,20 @@ class BotProcess:
         self.standin = standin
         self.process: asyncio.subprocess.Process | None = None
 
+    command = (KUAGER, "run")
+
     async def start(self) -> None:
-        polls = self.standin.polls
         self.process = await asyncio.create_subprocess_exec(
-            KUAGER,
-            "run",
+            *self.command,
             env=self.env,
             stdin=asyncio.subprocess.DEVNULL,
             stdout=asyncio.subprocess.DEVNULL,
-            stderr=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.DEVNULL,
         )
+        await self.wait_polling()
+
+    async def wait_polling(self) -> None:
+        polls = self.standin.polls
         for _ in range(600):
             if self.standin.polls > polls:
                 return
