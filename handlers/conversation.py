@@ -39,7 +39,7 @@ from handlers.submit import (
     submit_followup,
     submit_report,
 )
-from handlers.turn import Turn, witness_turn
+from handlers.turn import Turn, answer_press, witness_turn
 from handlers.wipe import wipe
 
 logger = logging.getLogger(__name__)
@@ -115,7 +115,7 @@ async def on_press(turn: Turn) -> None:
         press = None
     if press is None or press.ticket != turn.session.ticket:
         logger.info("stale_press")
-        await query.answer(_(texts.STALE_BUTTON))
+        await answer_press(turn.update, _(texts.STALE_BUTTON))
         await show_current(turn, prefix=_(texts.STALE_BUTTON))
         return
     message = query.message if isinstance(query.message, Message) else None
@@ -123,7 +123,7 @@ async def on_press(turn: Turn) -> None:
         await _PRESSES[press.action](turn, press, message.message_id if message else None)
     finally:
         # Answered last, so a handler can leave a short notice (a toast) instead of a message.
-        await query.answer(turn.toast)
+        await answer_press(turn.update, turn.toast)
 
 
 async def _press_language(turn: Turn, press: Press, message_id: int | None) -> None:

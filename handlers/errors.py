@@ -16,6 +16,7 @@ from telegram.error import TelegramError
 from handlers import texts
 from handlers.context import KuagerContext
 from handlers.i18n import _
+from handlers.turn import answer_press
 
 logger = logging.getLogger(__name__)
 
@@ -34,11 +35,7 @@ async def on_error(update: object, context: KuagerContext) -> None:
     chat = update.effective_chat
     if chat is None or chat.type != ChatType.PRIVATE:
         return
-    if update.callback_query is not None:
-        try:
-            await update.callback_query.answer()
-        except TelegramError:
-            logger.debug("callback_answer_failed")
+    await answer_press(update)
     try:
         await context.bot.send_message(chat.id, _(texts.INTERNAL_ERROR), parse_mode=ParseMode.HTML)
     except TelegramError:

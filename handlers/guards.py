@@ -16,6 +16,7 @@ from telegram.ext import ApplicationHandlerStop
 from handlers import texts
 from handlers.context import KuagerContext
 from handlers.i18n import _, negotiate, set_language
+from handlers.turn import answer_press
 
 logger = logging.getLogger(__name__)
 
@@ -56,8 +57,7 @@ async def rate_limit(update: Update, context: KuagerContext) -> None:
     key = services.drafts.keys.owner(user.id)
     if services.limiter.allow(key):
         return
-    if update.callback_query is not None:
-        await update.callback_query.answer()
+    await answer_press(update)
     if services.limiter.should_warn(key):
         logger.info("flood_throttled")
         set_language(negotiate(user.language_code))

@@ -151,6 +151,8 @@ class Turn:
                 parse_mode=ParseMode.HTML,
                 reply_markup=markup(screen),
             )
+        except Forbidden:
+            return False
         except BadRequest as exc:
             if "not modified" not in str(exc).lower():
                 return False
@@ -170,7 +172,8 @@ class Turn:
             await self.context.bot.edit_message_reply_markup(
                 chat_id=self.chat_id, message_id=message_id, reply_markup=None
             )
-        except BadRequest:
+        except (BadRequest, Forbidden):
+            # Too old, already gone, or the witness blocked the bot meanwhile.
             logger.debug("prompt_not_retired")
 
 
@@ -193,6 +196,17 @@ def witness_turn(
             turn.finish()
 
     return wrapper
+
+
+async def answer_press(update: Update, text: str | None = None) -> None:
+    """Stop the button's spinner. Telegram refuses answers to presses older than a few
+    minutes (a bot catching up after a restart); that is no error of the witness's."""
+    if update.callback_query is None:
+        return
+    try:
+        await update.callback_query.answer(text)
+    except (BadRequest, Forbidden):
+        logger.debug("press_answer_refused")
 
 
 def _session_from(stored: dict[str, object] | None) -> Session:

@@ -83,17 +83,23 @@ class _ChatScreen:
 
     def _member_update(self, sender: dict[str, Any], old: str, new: str) -> None:
         bot = self._world.bot_user
-        new_member: dict[str, Any] = {"status": new, "user": bot}
-        if new == "kicked":
-            new_member["until_date"] = 0
+
+        def member(status: str) -> dict[str, Any]:
+            # Telegram always sends until_date for a banned member; PTB cannot parse one without.
+            return {
+                "status": status,
+                "user": bot,
+                **({"until_date": 0} if status == "kicked" else {}),
+            }
+
         self._world.updates.push(
             {
                 "my_chat_member": {
                     "chat": self._chat.info,
                     "from": sender,
                     "date": self._world.now(),
-                    "old_chat_member": {"status": old, "user": bot},
-                    "new_chat_member": new_member,
+                    "old_chat_member": member(old),
+                    "new_chat_member": member(new),
                 }
             }
         )
