@@ -28,6 +28,8 @@ from storage.drafts import DraftKeys, DraftStore
 
 logger = logging.getLogger(__name__)
 HOUSEKEEPING_EVERY = dt.timedelta(minutes=10)
+CONCURRENT_UPDATES = 32
+"""Witnesses served at once; more wait their turn (one witness's updates are serialised)."""
 
 
 async def open_services(config: Config) -> Services:
@@ -62,7 +64,11 @@ def build_application(config: Config, services: Services | None = None) -> Kuage
         .base_url(config.telegram.api_base_url)
         .base_file_url(config.telegram.file_base_url)
         .context_types(ContextTypes(context=KuagerContext))
-        .concurrent_updates(PerChatUpdateProcessor())
+        .concurrent_updates(PerChatUpdateProcessor(CONCURRENT_UPDATES))
+        # httpx scans its whole pool per request; PTB's default of 256 made that scan a fifth
+        # of the bot's CPU under load (BENCHMARKS.md). One connection per update in flight.
+        .connection_pool_size(CONCURRENT_UPDATES)
+        .pool_timeout(10.0)
         .post_init(_post_init(config, services))
         .post_shutdown(_post_shutdown)
     )

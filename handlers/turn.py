@@ -77,7 +77,7 @@ class Turn:
         services = context.services
         now = services.clock()
         try:
-            async with services.db.transaction() as db:
+            async with services.db.reading() as db:
                 stored = await services.drafts.load(db, user.id, now)
         except StorageUnavailable:
             logger.warning("storage_unavailable at=load")

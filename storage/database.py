@@ -63,9 +63,15 @@ class Database:
             engine_options.setdefault("pool_pre_ping", True)
         self.engine: AsyncEngine = create_async_engine(self.url, **engine_options)
         self.dialect = self.engine.dialect.name
+        self.read_engine = self.engine
         if self.dialect == "sqlite":
-            _serialise_sqlite(self.engine)
+            _configure_sqlite(self.engine, "BEGIN IMMEDIATE")
+            # Reads (a witness's draft on every update, exports) need no write lock: a second
+            # engine begins them DEFERRED, so they never queue behind writers.
+            self.read_engine = create_async_engine(self.url, **engine_options)
+            _configure_sqlite(self.read_engine, "BEGIN")
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+        self.read_sessions = async_sessionmaker(self.read_engine, expire_on_commit=False)
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:
@@ -80,11 +86,24 @@ class Database:
         except OUTAGES as exc:
             raise StorageUnavailable(type(exc).__name__) from exc
 
+    @asynccontextmanager
+    async def reading(self) -> AsyncIterator[AsyncSession]:
+        """A read-only unit of work (one consistent snapshot); outages as in `transaction`."""
+        try:
+            async with self.read_sessions() as session, session.begin():
+                yield session
+        except OUTAGES as exc:
+            raise StorageUnavailable(type(exc).__name__) from exc
+
     async def close(self) -> None:
         await self.engine.dispose()
+        if self.read_engine is not self.engine:
+            await self.read_engine.dispose()
 
 
-def _serialise_sqlite(engine: AsyncEngine) -> None:
+def _configure_sqlite(engine: AsyncEngine, begin: str) -> None:
+    """Pragmas on every connection, and our own BEGIN (pysqlite's would be DEFERRED)."""
+
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None
@@ -95,4 +114,4 @@ def _serialise_sqlite(engine: AsyncEngine) -> None:
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        connection.exec_driver_sql(begin)
