@@ -4,6 +4,10 @@ A witness's session is read, changed and written per update: two of their update
 once would each start from the same session and one answer would be lost. Different
 witnesses share nothing, so they need not wait for each other (a slow file download of one
 does not hold up the rest).
+
+An update first waits for its witness's turn and only then takes one of the concurrency
+slots: otherwise one person flooding the bot would fill every slot with updates that can
+only wait, and everyone else would queue behind them.
 """
 
 from __future__ import annotations
@@ -17,20 +21,27 @@ from telegram.ext import BaseUpdateProcessor
 
 
 class PerChatUpdateProcessor(BaseUpdateProcessor):
+    """PTB's slot count admits every update at once (they are cheap while waiting); our own
+    semaphore, taken after the witness's turn comes, bounds the work done at once."""
+
+    ADMITTED = 100_000
+
     def __init__(self, max_concurrent_updates: int = 64) -> None:
-        super().__init__(max_concurrent_updates)
+        super().__init__(self.ADMITTED)
+        self._working = asyncio.Semaphore(max_concurrent_updates)
         self._locks: dict[int, asyncio.Lock] = {}
         self._waiting: dict[int, int] = {}
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         key = _key(update)
         if key is None:
-            await coroutine
+            async with self._working:
+                await coroutine
             return
         lock = self._locks.setdefault(key, asyncio.Lock())
         self._waiting[key] = self._waiting.get(key, 0) + 1
         try:
-            async with lock:
+            async with lock, self._working:
                 await coroutine
         finally:
             self._waiting[key] -= 1
