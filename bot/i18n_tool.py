@@ -7,6 +7,7 @@ wheel ships. Run from the repository root.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from babel.messages.frontend import CommandLineInterface
@@ -42,7 +43,7 @@ def extract(root: Path) -> None:
         "-o",
         str(LOCALES_DIR / f"{DOMAIN}.pot"),
         # One input, the root: babel.cfg's patterns (bot/**.py) are relative to it.
-        str(root),
+        os.path.relpath(root),  # relative, so catalogs do not record this machine's paths
     )
 
 

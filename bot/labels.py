@@ -7,25 +7,18 @@ only turns codes into the reviewer's words. Columns keep their ids either way.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 from handlers.forms import FORMS, Form, Kind, Question
 from handlers.forms.common import REGIONS
 from handlers.forms.model import Special
-from handlers.forms.reading import SPECIAL_LABELS, YES_NO
+from handlers.forms.reading import SPECIAL_LABELS, base_choices
 from handlers.i18n import _, language
 from storage.export import Labeller
 
 SEPARATOR = "; "
 
 
-def _questions(form: Form) -> Iterator[Question]:
-    yield from form.questions()
-
-
 def _codes(question: Question) -> dict[str, str]:
-    choices = question.choices or (YES_NO if question.kind is Kind.YES_NO else ())
-    codes = {c.code: c.label for c in choices}
+    codes = {c.code: c.label for c in base_choices(question)}
     codes.update({s.value: SPECIAL_LABELS[s] for s in Special})
     return codes
 
@@ -33,7 +26,7 @@ def _codes(question: Question) -> dict[str, str]:
 def _field_labels(form: Form) -> dict[str, dict[str, str]]:
     """Column suffix → {code: msgid}; a place's region and a contact's method included."""
     table: dict[str, dict[str, str]] = {}
-    for question in _questions(form):
+    for question in form.questions():
         codes = _codes(question)
         if question.kind is Kind.PLACE:
             table[f"{question.id}.region"] = {c.code: c.label for c in REGIONS}

@@ -20,7 +20,7 @@ from handlers.callbacks import Action, encode
 from handlers.forms import FORMS, Ask, Draft, Form, Kind, Offer, Question, ReviewItem, progress
 from handlers.forms.common import REGIONS
 from handlers.forms.model import Answer, Special
-from handlers.forms.reading import SPECIAL_LABELS, YES_NO, base_choices
+from handlers.forms.reading import SPECIAL_LABELS, base_choices
 from handlers.i18n import LANGUAGES, _, current_language, ngettext
 
 Row = tuple[tuple[str, str], ...]
@@ -177,8 +177,7 @@ def _preview(shown: str) -> str:
 
 
 def _choice_label(question: Question, code: str) -> str:
-    choices = base_choices(question) or (YES_NO if question.kind is Kind.YES_NO else ())
-    for choice in choices:
+    for choice in base_choices(question):
         if choice.code == code:
             return _(choice.label)
     return html.escape(code)
@@ -257,10 +256,8 @@ def wipe_offer_screen(ticket: int) -> Screen:
     return Screen(
         _(texts.WIPE_OFFER),
         (
-            (
-                ((_(texts.WIPE_NOW), encode(ticket, Action.WIPE, "ask")),),
-                ((_(texts.WIPE_LATER), encode(ticket, Action.WIPE, "no")),),
-            )
+            ((_(texts.WIPE_NOW), encode(ticket, Action.WIPE, "ask")),),
+            ((_(texts.WIPE_LATER), encode(ticket, Action.WIPE, "no")),),
         ),
     )
 

@@ -20,6 +20,7 @@ from handlers import texts
 from handlers.flow import show_current
 from handlers.forms import Draft, Form, get_form, is_un_ready, is_urgent, offers
 from handlers.forms.common import CARRIED
+from handlers.forms.reading import TOO_LONG
 from handlers.i18n import _, current_language
 from handlers.screens import followup_screen, notice, receipt_screen, wipe_offer_screen
 from handlers.session import Session, Stage
@@ -177,7 +178,7 @@ async def open_followup(turn: Turn, code: str) -> None:
 
 async def add_followup_note(turn: Turn, text: str) -> None:
     if len(text) > MAX_NOTE:
-        message = _("Please keep it under {max} characters.").format(max=MAX_NOTE)
+        message = _(TOO_LONG).format(max=MAX_NOTE)
         await show_current(turn, prefix=message)
         return
     turn.session.followup_notes.append(text)
