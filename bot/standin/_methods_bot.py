@@ -35,8 +35,12 @@ async def get_updates(world: World, p: Params) -> Any:
         )
     limit = min(max(p.integer("limit", 100), 1), 100)
     allowed = p.json("allowed_updates")
+    offset = p.integer("offset", 0)
+    if world.updates.confirm(offset):
+        # Whoever waits for the bot to be idle must hear of this now, not when the poll ends.
+        world.activity.fire()
     return await world.updates.get(
-        offset=p.integer("offset", 0),
+        offset=offset,
         limit=limit,
         wait_seconds=p.number("timeout", 0),
         allowed=list(allowed) if isinstance(allowed, list) else None,

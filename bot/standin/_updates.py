@@ -83,7 +83,7 @@ class UpdateQueue:
         self.arrived.fire()  # a poll still waiting must now give way to this one
         if allowed is not None:
             self._allowed = frozenset(allowed) or None
-        self._confirm(offset)
+        self.confirm(offset)
         batch = self._batch(limit)
         if batch or wait_seconds <= 0 or self._closed:
             return batch
@@ -95,13 +95,16 @@ class UpdateQueue:
             raise ApiError(409, _CONFLICT)
         return self._batch(limit)
 
-    def _confirm(self, offset: int) -> None:
+    def confirm(self, offset: int) -> int:
+        """Forget the updates `offset` confirms (below it; or all but the last -offset)."""
+        before = len(self._pending)
         if offset < 0:
             while len(self._pending) > -offset:
                 self._pending.popleft()
-            return
-        while self._pending and self._pending[0]["update_id"] < offset:
-            self._pending.popleft()
+        else:
+            while self._pending and self._pending[0]["update_id"] < offset:
+                self._pending.popleft()
+        return before - len(self._pending)
 
     def _wanted(self, update: dict[str, Any]) -> bool:
         kind = update_type(update)
