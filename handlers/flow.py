@@ -76,6 +76,10 @@ async def show_current(
     message instead of sending a new one; `closing` (message id, text) first turns an
     answered question into a plain record of the answer. False if nothing could be stored.
     """
+    receipt = turn.session.receipt
+    if receipt and await turn.send(screens.receipt_screen(receipt)) is not None:
+        # Sealed, then the bot stopped before the receipt was shown: show it before anything.
+        turn.session.receipt = None
     ticket = turn.session.next_ticket()
     screen_list = screens_for(turn, ticket)
     if not await turn.save():

@@ -48,6 +48,24 @@ async def count(db: Database, model: type) -> int:
         return (await session.execute(select(func.count()).select_from(model))).scalar_one()
 
 
+async def test_a_receipt_that_could_not_be_shown_is_shown_on_the_next_visit(
+    standin: BotApiStandin, database_url: str, reviewer_key: ReviewerPrivateKey
+) -> None:
+    """The case is sealed, then Telegram refuses the receipt message (as after a crash right
+    after sealing, the receipt exists only in the draft): it must reach the witness later."""
+    async with running_bot(standin, database_url, reviewer_key) as bot:
+        witness = bot.witness()
+        await minimal_detention(witness, "Квитанция потом")
+        standin.fail_next("sendMessage", "Forbidden: bot was blocked by the user", error_code=403)
+        await witness.act("s")
+        assert not any(t.startswith("Saved.") for t in witness.texts())
+        await witness.command("/start")
+        receipts = [t for t in witness.texts() if t.startswith("Saved.")]
+        assert len(receipts) == 1, "shown once, before anything else"
+        await witness.command("/start")
+        assert len([t for t in witness.texts() if t.startswith("Saved.")]) == 1, "and only once"
+
+
 async def test_a_restart_mid_report_loses_no_answer(
     standin: BotApiStandin,
     database_url: str,
