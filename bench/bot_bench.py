@@ -47,7 +47,7 @@ from telegram.ext import Application
 
 from bench.echo_bot import build_echo_application
 from bot import logs
-from bot.app import build_application, open_services, set_commands
+from bot.app import POLL_INTERVAL, build_application, open_services, set_commands
 from bot.config import Config, ReviewersConfig, SecurityConfig, StorageConfig, TelegramConfig
 from bot.standin import BotApiStandin, SimUser
 from storage import schema
@@ -62,7 +62,8 @@ database's schema for every test, and this benchmark drops its schema too."""
 REPLY_TIMEOUT = 60.0
 """Seconds a witness waits for one reply before the run counts it as lost."""
 
-BotKind = Literal["kuager", "echo"]
+BotKind = Literal["kuager", "echo", "echo-aiohttp"]
+ECHOES = ("echo", "echo-aiohttp")
 
 
 # -- what witnesses do -------------------------------------------------------------------------
@@ -265,8 +266,9 @@ async def serve_bot(kind: str, port: int, database_url: str, reviewer_line: str)
     logs.configure(config.logging.level.upper())  # as `kuager run`: logging is part of the cost
     application: Application[Any, Any, Any, Any, Any, Any]
     services = None
-    if kind == "echo":
-        application = build_echo_application(BotApiStandin(TOKEN, port=port))
+    if kind in ECHOES:
+        standin = BotApiStandin(TOKEN, port=port)
+        application = build_echo_application(standin, aiohttp=kind == "echo-aiohttp")
     else:
         services = await open_services(config)
         application = build_application(config, services)
@@ -275,7 +277,11 @@ async def serve_bot(kind: str, port: int, database_url: str, reviewer_line: str)
             await set_commands(application)
         await application.start()
         assert application.updater is not None
-        await application.updater.start_polling(allowed_updates=Update.ALL_TYPES)
+        # As `kuager run` polls; the echo bot keeps PTB's defaults, as a bare bot would.
+        interval = POLL_INTERVAL if kind == "kuager" else 0.0
+        await application.updater.start_polling(
+            allowed_updates=Update.ALL_TYPES, poll_interval=interval
+        )
         print("ready", flush=True)
         await asyncio.to_thread(sys.stdin.read)
         await application.updater.stop()
@@ -473,7 +479,7 @@ def emit(result: dict[str, Any]) -> None:
 
 
 def database_name(kind: BotKind, url: str) -> str:
-    if kind == "echo":
+    if kind in ECHOES:
         return "none"
     return "postgresql" if url.startswith("postgres") else "sqlite (file)"
 
@@ -487,7 +493,7 @@ async def measure_mix(
     kind: BotKind, database_url: str, witnesses: int, folder: Path, profile: str = ""
 ) -> dict[str, Any]:
     """`witnesses` people at once, each walking the path as fast as the bot answers."""
-    path = ECHO if kind == "echo" else TYPICAL
+    path = ECHO if kind in ECHOES else TYPICAL
     async with scene(kind, database_url, folder) as s:
         sample = await s.calibrate(path)
         users = [s.witness() for _ in range(witnesses)]
@@ -536,6 +542,9 @@ async def bench_throughput(
 ) -> None:
     echo = await measure_mix("echo", "", witnesses, folder)
     emit({"bench": "throughput", **echo})
+    # The same echo bot on Kuager's HTTP client: what the client alone changes.
+    echo_aiohttp = await measure_mix("echo-aiohttp", "", witnesses, folder)
+    emit({"bench": "throughput", **echo_aiohttp})
     runs = [("sqlite", str(folder / "throughput.db"))]
     if postgres_url:
         runs.append(("postgresql", postgres_url))
@@ -552,6 +561,9 @@ async def bench_throughput(
                 "echo_updates_per_s": echo["updates_per_s"],
                 "echo_bot_cpu_ms_per_update": echo["bot_cpu_ms_per_update"],
                 "cpu_per_update_vs_echo": round(cpu_ratio, 2),
+                "cpu_per_update_vs_echo_aiohttp": round(
+                    ours["bot_cpu_ms_per_update"] / echo_aiohttp["bot_cpu_ms_per_update"], 2
+                ),
                 "one_core_updates_per_s": round(1000 / ours["bot_cpu_ms_per_update"]),
                 "target": "cpu <= 1.5x echo; >= 300 updates/s on one core",
             }

@@ -12,6 +12,7 @@ from telegram import Update
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, MessageHandler, filters
 
 from bot.standin import BotApiStandin
+from bot.transport import AiohttpRequest
 
 
 async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -22,15 +23,23 @@ async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 def build_echo_application(
-    standin: BotApiStandin,
+    standin: BotApiStandin, *, aiohttp: bool = False
 ) -> Application[Any, Any, Any, Any, Any, Any]:
-    """An echo bot talking to `standin`; start it like any Application."""
-    application = (
+    """An echo bot talking to `standin`; start it like any Application.
+
+    `aiohttp` swaps PTB's default HTTP client (httpx) for the one Kuager uses, so the cost of
+    the client and the cost of Kuager's own work can be told apart.
+    """
+    builder = (
         ApplicationBuilder()
         .token(standin.token)
         .base_url(standin.api_base_url)
         .base_file_url(standin.file_base_url)
-        .build()
     )
+    if aiohttp:
+        builder = builder.request(AiohttpRequest(connection_pool_size=1)).get_updates_request(
+            AiohttpRequest(connection_pool_size=1)
+        )
+    application = builder.build()
     application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, echo))
     return application

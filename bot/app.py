@@ -15,6 +15,7 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Contex
 
 from bot import logs
 from bot.config import Config
+from bot.transport import AiohttpRequest
 from bot.updates import PerChatUpdateProcessor
 from handlers import texts
 from handlers.context import SERVICES_KEY, KuagerApplication, KuagerContext
@@ -30,6 +31,10 @@ logger = logging.getLogger(__name__)
 HOUSEKEEPING_EVERY = dt.timedelta(minutes=10)
 CONCURRENT_UPDATES = 32
 """Witnesses served at once; more wait their turn (one witness's updates are serialised)."""
+POLL_INTERVAL = 0.05
+"""Seconds between long polls. Polling again at once, a busy bot fetched about one update per
+getUpdates call, each a full HTTP round trip and parse; a short pause lets updates arrive in
+batches (BENCHMARKS.md). A witness waits at most this much longer for a reply."""
 
 
 async def open_services(config: Config) -> Services:
@@ -65,10 +70,9 @@ def build_application(config: Config, services: Services | None = None) -> Kuage
         .base_file_url(config.telegram.file_base_url)
         .context_types(ContextTypes(context=KuagerContext))
         .concurrent_updates(PerChatUpdateProcessor(CONCURRENT_UPDATES))
-        # httpx scans its whole pool per request; PTB's default of 256 made that scan a fifth
-        # of the bot's CPU under load (BENCHMARKS.md). One connection per update in flight.
-        .connection_pool_size(CONCURRENT_UPDATES)
-        .pool_timeout(10.0)
+        # One pooled connection per update in flight; aiohttp rather than httpx (transport.py).
+        .request(AiohttpRequest(connection_pool_size=CONCURRENT_UPDATES, pool_timeout=10.0))
+        .get_updates_request(AiohttpRequest(connection_pool_size=1))
         .post_init(_post_init(config, services))
         .post_shutdown(_post_shutdown)
     )

@@ -12,7 +12,7 @@ import logging
 from telegram import Update
 
 from bot import logs
-from bot.app import build_application
+from bot.app import POLL_INTERVAL, build_application
 from bot.config import Config, ConfigError
 from storage import schema
 from storage.database import Database, StorageUnavailable
@@ -63,6 +63,6 @@ def cmd_run(config: Config) -> int:
             allowed_updates=Update.ALL_TYPES,
         )
     else:
-        application.run_polling(allowed_updates=Update.ALL_TYPES)
+        application.run_polling(allowed_updates=Update.ALL_TYPES, poll_interval=POLL_INTERVAL)
     logger.info("bot_stopped")
     return 0
