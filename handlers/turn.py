@@ -20,6 +20,7 @@ from telegram.error import BadRequest, Forbidden
 
 from handlers import texts
 from handlers.context import KuagerContext
+from handlers.forms.draft import Draft
 from handlers.i18n import negotiate, set_language
 from handlers.screens import Screen, notice
 from handlers.services import Services, Unsaved
@@ -53,13 +54,15 @@ class Turn:
     now: dt.datetime
     toast: str | None = None
     """A short notice shown over the chat when the pressed button is answered."""
+    checked_draft: tuple[dict[str, Any], Draft] | None = None
+    """`session.draft` and the form-checked draft it was read as (flow.draft_of)."""
     _unsaved: Unsaved = field(default_factory=Unsaved)
 
     @property
     def services(self) -> Services:
         return self.context.services
 
-    @property
+    @functools.cached_property
     def owner(self) -> bytes:
         return self.services.drafts.keys.owner(self.user_id)
 
@@ -77,8 +80,7 @@ class Turn:
         services = context.services
         now = services.clock()
         try:
-            async with services.db.reading() as db:
-                stored = await services.drafts.load(db, user.id, now)
+            stored = await services.drafts.load(services.db, user.id, now)
         except StorageUnavailable:
             logger.warning("storage_unavailable at=load")
             await _send(context, chat.id, notice(texts.UNAVAILABLE))

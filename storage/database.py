@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -49,6 +49,18 @@ OUTAGES = (OperationalError, InterfaceError, SQLAlchemyTimeoutError, OSError, Ti
 """Errors that mean "the database is not there right now", as opposed to a bug."""
 
 
+_AFTER_COMMIT = "kuager.after_commit"
+
+
+def after_commit(session: AsyncSession, callback: Callable[[], None]) -> None:
+    """Run `callback` once `session`'s transaction (from `Database.transaction`) has committed.
+
+    For in-memory state that must never run ahead of the database: a rolled-back or failed
+    transaction drops its callbacks unrun.
+    """
+    session.info.setdefault(_AFTER_COMMIT, []).append(callback)
+
+
 class Database:
     """The engine and session factory, with transactions that serialise writers correctly.
 
@@ -81,8 +93,11 @@ class Database:
         that nothing was saved, instead of failing with a driver's error.
         """
         try:
-            async with self.sessions() as session, session.begin():
-                yield session
+            async with self.sessions() as session:
+                async with session.begin():
+                    yield session
+                for callback in session.info.pop(_AFTER_COMMIT, ()):
+                    callback()
         except OUTAGES as exc:
             raise StorageUnavailable(type(exc).__name__) from exc
 

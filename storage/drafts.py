@@ -10,15 +10,22 @@ what a thief who takes the database *and* the config can learn:
 
 Drafts expire (72 h by default), are erased on submit, /cancel and /delete, and the SQLite
 file overwrites erased rows (secure_delete) instead of leaving them in free pages.
+
+Every answer is written through to the database at once; the rows of recently active
+witnesses are also kept in memory, still encrypted, so the next answer needs no read. Without
+that, every update paid for two transactions (BENCHMARKS.md). A row enters the memory only
+once its transaction has committed, so memory never holds what the database does not.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import hmac
 import json
 import os
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,11 +33,12 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-from sqlalchemy import delete, select
+from sqlalchemy import Insert, Table, delete, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.database import Database, after_commit
 from storage.models import Draft
 
 _NONCE = 12
@@ -81,41 +89,85 @@ class DraftKeys:
         return state
 
 
-class DraftStore:
-    """Encrypted drafts, one per witness, in the caller's transaction."""
+_Row = tuple[bytes, dt.datetime]
+"""A stored draft as the database holds it: encrypted body, expiry."""
 
-    def __init__(self, keys: DraftKeys, ttl: dt.timedelta) -> None:
+
+class _RecentRows:
+    """The last `capacity` witnesses' rows (encrypted), least recently used dropped first."""
+
+    def __init__(self, capacity: int) -> None:
+        self.capacity = capacity
+        self._rows: OrderedDict[bytes, _Row] = OrderedDict()
+
+    def get(self, owner: bytes) -> _Row | None:
+        row = self._rows.get(owner)
+        if row is not None:
+            self._rows.move_to_end(owner)
+        return row
+
+    def put(self, owner: bytes, row: _Row) -> None:
+        self._rows[owner] = row
+        self._rows.move_to_end(owner)
+        if len(self._rows) > self.capacity:
+            self._rows.popitem(last=False)
+
+    def drop(self, owner: bytes) -> None:
+        self._rows.pop(owner, None)
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+
+class DraftStore:
+    """Encrypted drafts, one per witness, in the caller's transaction.
+
+    Writes must go through `Database.transaction` (whose commit fills the memory); a draft
+    read from the database is remembered too. One process owns the drafts: a second bot
+    process writing the same database would not see the first one's memory.
+    """
+
+    def __init__(self, keys: DraftKeys, ttl: dt.timedelta, *, remembered: int = 4096) -> None:
         self.keys = keys
         self.ttl = ttl
+        self._recent = _RecentRows(remembered)
 
-    async def load(
-        self, session: AsyncSession, user_id: int, now: dt.datetime
-    ) -> dict[str, Any] | None:
-        row = await session.get(Draft, self.keys.owner(user_id))
-        if row is None or _aware(row.expires_at) <= now:
+    async def load(self, db: Database, user_id: int, now: dt.datetime) -> dict[str, Any] | None:
+        """The witness's draft, from memory when it is there, else in a read transaction."""
+        owner = self.keys.owner(user_id)
+        row = self._recent.get(owner)
+        if row is None:
+            async with db.reading() as session:
+                stored = await session.get(Draft, owner)
+                if stored is None:
+                    return None
+                row = (stored.body, _aware(stored.expires_at))
+            self._recent.put(owner, row)
+        body, expires_at = row
+        if expires_at <= now:
             return None
-        return self.keys.decrypt(user_id, row.body)
+        return self.keys.decrypt(user_id, body)
 
     async def save(
         self, session: AsyncSession, user_id: int, state: dict[str, Any], now: dt.datetime
     ) -> None:
-        values = {
-            "owner": self.keys.owner(user_id),
-            "body": self.keys.encrypt(user_id, state),
-            # Rounded up to the hour: the exact time of a witness's last answer is not kept.
-            "expires_at": _round_up_hour(now + self.ttl),
-        }
+        owner = self.keys.owner(user_id)
+        body = self.keys.encrypt(user_id, state)
+        # Rounded up to the hour: the exact time of a witness's last answer is not kept.
+        expires_at = _round_up_hour(now + self.ttl)
+        # Forgotten now, remembered again only if the write commits: a failed or doubtful
+        # commit leaves the next update reading the database.
+        self._recent.drop(owner)
+        after_commit(session, lambda: self._recent.put(owner, (body, expires_at)))
         dialect = session.get_bind().dialect.name
-        insert = pg_insert if dialect == "postgresql" else sqlite_insert
-        statement = insert(Draft).values(**values)
-        statement = statement.on_conflict_do_update(
-            index_elements=[Draft.owner],
-            set_={"body": statement.excluded.body, "expires_at": statement.excluded.expires_at},
+        await session.execute(
+            _upsert(dialect), {"owner": owner, "body": body, "expires_at": expires_at}
         )
-        await session.execute(statement)
 
     async def erase(self, session: AsyncSession, user_id: int) -> None:
-        await session.execute(delete(Draft).where(Draft.owner == self.keys.owner(user_id)))
+        owner = self.keys.owner(user_id)
+        self._recent.drop(owner)
+        await session.execute(delete(Draft).where(Draft.owner == owner))
 
     async def erase_expired(self, session: AsyncSession, now: dt.datetime) -> int:
         expired = (
@@ -123,9 +175,24 @@ class DraftStore:
             .scalars()
             .all()
         )
+        for owner in expired:
+            self._recent.drop(owner)
         if expired:
             await session.execute(delete(Draft).where(Draft.owner.in_(expired)))
         return len(expired)
+
+
+@functools.cache
+def _upsert(dialect: str) -> Insert:
+    """Insert or replace a draft row; built once per dialect, values bound at execution."""
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    table = Draft.__table__
+    assert isinstance(table, Table)
+    statement = insert(table)
+    return statement.on_conflict_do_update(
+        index_elements=[table.c.owner],
+        set_={"body": statement.excluded.body, "expires_at": statement.excluded.expires_at},
+    )
 
 
 def _round_up_hour(moment: dt.datetime) -> dt.datetime:

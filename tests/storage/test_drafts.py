@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 
 from storage.database import Database
 from storage.drafts import DraftKeys, DraftStore, DraftUnreadable
@@ -33,8 +33,7 @@ async def save(
 async def load(
     db: Database, drafts: DraftStore, user: int, now: dt.datetime = NOW
 ) -> dict[str, object] | None:
-    async with db.transaction() as session:
-        return await drafts.load(session, user, now)
+    return await drafts.load(db, user, now)
 
 
 async def test_a_draft_comes_back_after_every_save(db: Database, drafts: DraftStore) -> None:
@@ -70,8 +69,58 @@ async def test_an_altered_draft_is_refused(db: Database, drafts: DraftStore) -> 
     async with db.transaction() as session:
         body = (await session.execute(select(Draft.body))).scalar_one()
         await session.execute(update(Draft).values(body=body[:-1] + bytes([body[-1] ^ 1])))
+    restarted = DraftStore(KEYS, dt.timedelta(hours=72))
     with pytest.raises(DraftUnreadable):
-        await load(db, drafts, WITNESS)
+        await load(db, restarted, WITNESS)
+
+
+async def test_the_next_answer_needs_no_read_but_a_restart_reads_the_database(
+    db: Database, drafts: DraftStore
+) -> None:
+    await save(db, drafts, WITNESS, {"step": 1})
+    async with db.transaction() as session:  # the row goes behind the running bot's back
+        await session.execute(delete(Draft))
+    assert await load(db, drafts, WITNESS) == {"step": 1}, "answered from memory"
+    assert await load(db, DraftStore(KEYS, dt.timedelta(hours=72)), WITNESS) is None
+
+
+async def test_memory_never_runs_ahead_of_a_failed_transaction(
+    db: Database, drafts: DraftStore
+) -> None:
+    await save(db, drafts, WITNESS, {"step": 1})
+
+    class Outage(Exception):
+        pass
+
+    async def save_then_fail() -> None:
+        async with db.transaction() as session:
+            await drafts.save(session, WITNESS, {"step": 2}, NOW)
+            raise Outage  # rolled back after the write was issued
+
+    async def erase_then_fail() -> None:
+        async with db.transaction() as session:
+            await drafts.erase(session, WITNESS)
+            raise Outage
+
+    with pytest.raises(Outage):
+        await save_then_fail()
+    assert await load(db, drafts, WITNESS) == {"step": 1}
+    with pytest.raises(Outage):
+        await erase_then_fail()
+    assert await load(db, drafts, WITNESS) == {"step": 1}, "the erase was rolled back too"
+
+
+async def test_memory_holds_only_the_most_recent_witnesses_and_only_ciphertext(
+    db: Database,
+) -> None:
+    drafts = DraftStore(KEYS, dt.timedelta(hours=72), remembered=3)
+    for n in range(5):
+        await save(db, drafts, WITNESS + n, {"narrative": CANARY})
+    remembered = drafts._recent._rows
+    assert len(remembered) == 3
+    assert set(remembered) == {KEYS.owner(WITNESS + n) for n in (2, 3, 4)}
+    assert all(CANARY.encode() not in body for body, _expiry in remembered.values())
+    assert await load(db, drafts, WITNESS) == {"narrative": CANARY}, "the oldest, from disk"
 
 
 async def test_drafts_expire_and_are_erased(db: Database, drafts: DraftStore) -> None:
