@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from handlers import texts
-from handlers.flow import draft_of, show_current
+from handlers.flow import draft_of, keep_draft, show_current
 from handlers.forms import Ask, Button, Input, Invalid, Stopped, answer, current, get_form
 from handlers.i18n import _
 from handlers.screens import Screen
@@ -31,7 +31,7 @@ async def apply_input(turn: Turn, given: Input, *, pressed: int | None = None) -
         await turn.retire_prompt()
         await turn.send(Screen(_(outcome.message)))
         return
-    turn.session.draft = outcome.to_json()
+    keep_draft(turn, outcome)
     after = current(form, outcome)
     same_question = isinstance(before, Ask) and isinstance(after, Ask) and after.path == before.path
     if pressed is not None and same_question:

@@ -13,7 +13,7 @@ from telegram import Message
 from handlers import texts
 from handlers.answering import apply_input
 from handlers.callbacks import Action, ForgedPress, Press, decode
-from handlers.flow import begin_report, draft_of, pending_offer, show_current
+from handlers.flow import begin_report, draft_of, keep_draft, pending_offer, show_current
 from handlers.forms import (
     FORMS,
     Accept,
@@ -175,7 +175,7 @@ async def _press_back(turn: Turn, press: Press, message_id: int | None) -> None:
     if isinstance(outcome, Invalid):
         await show_current(turn, prefix=_(outcome.message).format(**outcome.params))
         return
-    turn.session.draft = outcome.to_json()
+    keep_draft(turn, outcome)
     await show_current(turn)
 
 
@@ -188,7 +188,7 @@ async def _press_edit(turn: Turn, press: Press, message_id: int | None) -> None:
     if isinstance(outcome, Invalid):
         await show_current(turn, prefix=_(outcome.message).format(**outcome.params))
         return
-    turn.session.draft = outcome.to_json()
+    keep_draft(turn, outcome)
     await show_current(turn)
 
 

@@ -27,14 +27,26 @@ def draft_of(turn: Turn) -> Draft | None:
     data = turn.session.draft
     if data is None:
         return None
+    if turn.checked_draft is not None and turn.checked_draft[0] is data:
+        return turn.checked_draft[1]
     try:
         draft = Draft.from_json(data)
-        return resume(get_form(draft.form), draft)
+        checked = resume(get_form(draft.form), draft)
     except (BadDraft, WrongForm, KeyError):
         logger.warning("draft_dropped reason=unreadable")
         turn.session.clear_report()
         turn.session.stage = Stage.MENU
         return None
+    turn.checked_draft = (data, checked)
+    return checked
+
+
+def keep_draft(turn: Turn, draft: Draft) -> None:
+    """Store a draft the engine produced; it needs no re-check within this update (the
+    engine only returns settled drafts: tests/handlers/forms/test_properties.py)."""
+    data = draft.to_json()
+    turn.session.draft = data
+    turn.checked_draft = (data, draft)
 
 
 def pending_offer(turn: Turn) -> Offer | None:
@@ -56,7 +68,7 @@ def begin_report(turn: Turn, form_id: str, *, keep_carry: bool = False) -> None:
     carry = dict(session.carry) if keep_carry else {}
     if session.consented:
         carry["consent"] = "yes"
-    session.draft = start(get_form(form_id), carry).to_json()
+    keep_draft(turn, start(get_form(form_id), carry))
     session.case_id = new_object_id()
     if not keep_carry:
         session.carry, session.offers, session.group = {}, [], None

@@ -7,7 +7,7 @@ Telegram, no database; `handlers.conversation` loads it, changes it, and stores 
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from enum import StrEnum
 from typing import Any
 
@@ -89,7 +89,9 @@ class Session:
         self.followup_files = []
 
     def to_json(self) -> dict[str, Any]:
-        data = asdict(self)
+        """A shallow mapping, serialised at once by the draft store (asdict's deep copy of
+        every answer was measurable per update)."""
+        data = {name: getattr(self, name) for name in _FIELD_NAMES}
         data["stage"] = self.stage.value
         data["format"] = 1
         return data
@@ -105,3 +107,6 @@ class Session:
         except (TypeError, ValueError) as exc:
             raise SessionFormatError("stored session does not fit") from exc
         return session
+
+
+_FIELD_NAMES = tuple(f.name for f in fields(Session))
