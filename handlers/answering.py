@@ -21,7 +21,8 @@ async def apply_input(turn: Turn, given: Input, *, pressed: int | None = None) -
     before = current(form, draft)
     outcome = answer(form, draft, given, turn.today)
     if isinstance(outcome, Invalid):
-        await show_current(turn, prefix="⚠️ " + _(outcome.message).format(**outcome.params))
+        warning = "⚠️ " + _(outcome.message).format(**outcome.params)
+        await show_current(turn, prefix=warning, edit=pressed)
         return
     if isinstance(outcome, Stopped):
         turn.session.clear_report()
@@ -32,19 +33,20 @@ async def apply_input(turn: Turn, given: Input, *, pressed: int | None = None) -
         await turn.send(Screen(_(outcome.message)))
         return
     keep_draft(turn, outcome)
-    after = current(form, outcome)
-    same_question = isinstance(before, Ask) and isinstance(after, Ask) and after.path == before.path
-    if pressed is not None and same_question:
-        await show_current(turn, edit=pressed)
+    if pressed is None:
+        await show_current(turn)
         return
-    record = _answer_record(before, given)
-    await show_current(turn, closing=(pressed, record) if pressed and record else None)
+    # The pressed question turns into the next one: a form is one message that changes, so
+    # the chat (and a searched phone) keeps no transcript of the answers, and a press costs
+    # one edit rather than an edit and a new message. A brief toast confirms the answer.
+    if outcome.pending is None:  # not a tick of a multiple choice, which shows its ✓ itself
+        turn.toast = _answer_toast(before, given)
+    await show_current(turn, edit=pressed)
 
 
-def _answer_record(before: object, given: Input) -> str | None:
-    """What an answered question's message turns into: the question and "→ answer"."""
+def _answer_toast(before: object, given: Input) -> str | None:
+    """ "✓ Yesterday": the label of the pressed option, shown over the chat and gone."""
     if not isinstance(before, Ask) or not isinstance(given, Button):
         return None
     label = next((o.label for o in before.buttons if o.code == given.code), None)
-    question = _(before.text).split("\n", 1)[0]
-    return f"{question}\n→ <b>{_(label)}</b>" if label else None
+    return f"✓ {_(label)}" if label else None

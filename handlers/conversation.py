@@ -157,9 +157,10 @@ async def _press_menu(turn: Turn, press: Press, message_id: int | None) -> None:
         return
     begin_report(turn, press.argument)
     logger.info("report_started form=%s", press.argument)
-    # The record keeps a neutral first line: the report type only after the arrow.
-    record = f"{_(texts.MENU).split(chr(10))[-1]}\n→ <b>{_(FORMS[press.argument].title)}</b>"
-    await show_current(turn, closing=(message_id, record) if message_id else None)
+    # The menu becomes the first question (as answers do: answering.py); the type chosen
+    # shows only in a passing toast, never in the chat.
+    turn.toast = f"✓ {_(FORMS[press.argument].title)}"
+    await show_current(turn, edit=message_id)
 
 
 async def _press_answer(turn: Turn, press: Press, message_id: int | None) -> None:
