@@ -112,8 +112,9 @@ class Turn:
     async def save(self, *, quiet: bool = False) -> bool:
         """Store the session now; False (and the witness told) if storage is down."""
         try:
-            async with self.services.db.transaction() as db:
-                await self.services.drafts.save(db, self.user_id, self.session.to_json(), self.now)
+            await self.services.drafts.store(
+                self.services.db, self.user_id, self.session.to_json(), self.now
+            )
         except StorageUnavailable:
             logger.warning("storage_unavailable at=save")
             if not quiet:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 
 import pytest
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, event, select, text, update
 
-from storage.database import Database
+from storage.database import Database, StorageUnavailable
 from storage.drafts import DraftKeys, DraftStore, DraftUnreadable
 from storage.models import Draft
 from tests.storage.test_store import raw_database_bytes
@@ -139,3 +140,44 @@ async def test_erase_removes_the_row(db: Database, drafts: DraftStore) -> None:
         await drafts.erase(session, WITNESS)
     async with db.sessions() as session:
         assert (await session.execute(select(Draft))).first() is None
+
+
+async def test_concurrent_saves_share_a_transaction_and_each_lands(
+    db: Database, drafts: DraftStore
+) -> None:
+    commits: list[object] = []
+    event.listen(db.engine.sync_engine, "commit", commits.append)
+    witnesses = [WITNESS + n for n in range(50)]
+    await asyncio.gather(*(drafts.store(db, w, {"who": w}, NOW) for w in witnesses))
+    assert len(commits) < len(witnesses), "saves arriving together are written together"
+    restarted = DraftStore(KEYS, dt.timedelta(hours=72))
+    for w in witnesses:
+        assert await load(db, restarted, w) == {"who": w}
+
+
+async def test_a_witness_saved_twice_in_one_batch_keeps_the_later_draft(
+    db: Database, drafts: DraftStore
+) -> None:
+    await asyncio.gather(
+        drafts.store(db, WITNESS, {"step": 1}, NOW), drafts.store(db, WITNESS, {"step": 2}, NOW)
+    )
+    assert await load(db, DraftStore(KEYS, dt.timedelta(hours=72)), WITNESS) == {"step": 2}
+
+
+async def test_a_failed_batch_tells_every_witness_in_it(db: Database, drafts: DraftStore) -> None:
+    await drafts.store(db, WITNESS, {"step": 1}, NOW)
+    async with db.engine.begin() as connection:  # the disk "fails": the table is gone
+        await connection.execute(text("ALTER TABLE drafts RENAME TO drafts_gone"))
+    outcomes = await asyncio.gather(
+        *(drafts.store(db, WITNESS + n, {"step": 2}, NOW) for n in range(5)),
+        return_exceptions=True,
+    )
+    # SQLite calls a missing table an outage; PostgreSQL a programming error. Either way,
+    # every waiter hears of it.
+    failure = StorageUnavailable if db.dialect == "sqlite" else RuntimeError
+    assert all(type(o) is failure for o in outcomes), outcomes
+    async with db.engine.begin() as connection:
+        await connection.execute(text("ALTER TABLE drafts_gone RENAME TO drafts"))
+    assert await load(db, drafts, WITNESS) == {"step": 1}, "memory did not take the failed write"
+    await drafts.store(db, WITNESS, {"step": 3}, NOW)
+    assert await load(db, drafts, WITNESS) == {"step": 3}, "the next batch works again"
