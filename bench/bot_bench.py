@@ -291,6 +291,7 @@ async def serve_bot(kind: str, port: int, database_url: str, reviewer_line: str)
 
 
 def bot_child_main(argv: Sequence[str]) -> None:
+    pin(bot=True)
     kind, port, database_url, reviewer_line = argv
     asyncio.run(serve_bot(kind, int(port), database_url, reviewer_line))
 
@@ -326,6 +327,19 @@ class BotProcess:
         """Tracebacks and ERROR lines the bot logged (a run with any is suspect)."""
         logged = self.log.read_text(errors="replace")
         return logged.count("Traceback") + logged.count(" ERROR ")
+
+
+BOT_CORE = 1
+"""The core the bot under test gets to itself; this process (stand-in, witnesses) the rest."""
+
+
+def pin(*, bot: bool) -> None:
+    """ "On one core", literally: the bot (all its threads, pinned before it starts any) runs
+    on BOT_CORE only, and the stand-in and witnesses on the other cores. With a single CPU
+    there is nothing to separate."""
+    cores = set(range(os.cpu_count() or 1))
+    if BOT_CORE in cores and len(cores) > 1:
+        os.sched_setaffinity(0, {BOT_CORE} if bot else cores - {BOT_CORE})
 
 
 @asynccontextmanager
@@ -787,6 +801,7 @@ def main() -> None:
     parser.add_argument("--profile", default="", help="throughput: py-spy the bot into DIR")
     args = parser.parse_args()
     emit(machine())
+    pin(bot=False)
     asyncio.run(run(args))
 
 
