@@ -132,9 +132,15 @@ async def _seal_and_move(
 async def _after_sent(turn: Turn, alert_form: str) -> None:
     """Show the receipt, forget it, then suggest a linked report or offer the wipe."""
     session = turn.session
-    await turn.retire_prompt()
-    if session.receipt and await turn.send(receipt_screen(session.receipt)) is not None:
-        session.receipt = None
+    receipt, review = session.receipt, session.prompt
+    if receipt and review is not None and await turn.edit(review, receipt_screen(receipt)):
+        # The review (every answer) turns into the receipt: once the report is sent, the
+        # answers leave the chat even if the witness declines the wipe.
+        session.prompt = session.receipt = None
+    else:
+        await turn.retire_prompt()
+        if receipt and await turn.send(receipt_screen(receipt)) is not None:
+            session.receipt = None
     if session.stage is Stage.OFFER:
         await show_current(turn)
         return

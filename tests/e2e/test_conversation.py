@@ -48,6 +48,22 @@ async def count(db: Database, model: type) -> int:
         return (await session.execute(select(func.count()).select_from(model))).scalar_one()
 
 
+async def test_once_sent_the_answers_leave_the_chat_and_the_receipt_stays(
+    standin: BotApiStandin, database_url: str, reviewer_key: ReviewerPrivateKey
+) -> None:
+    """A phone searched after sending shows the receipt, not a list of the answers, even if
+    the witness declines the wipe."""
+    async with running_bot(standin, database_url, reviewer_key) as bot:
+        witness = bot.witness()
+        await minimal_detention(witness, "Мой собственный текст")
+        assert "Police" in witness.screen.text, "the review lists the answers"
+        await witness.act("s")
+        await witness.act("w", "no")
+        shown = witness.texts()
+    assert len([t for t in shown if t.startswith("Saved.")]) == 1
+    assert not any("Police" in t or "Released" in t for t in shown), shown
+
+
 async def test_a_receipt_that_could_not_be_shown_is_shown_on_the_next_visit(
     standin: BotApiStandin, database_url: str, reviewer_key: ReviewerPrivateKey
 ) -> None:
@@ -56,7 +72,9 @@ async def test_a_receipt_that_could_not_be_shown_is_shown_on_the_next_visit(
     async with running_bot(standin, database_url, reviewer_key) as bot:
         witness = bot.witness()
         await minimal_detention(witness, "Квитанция потом")
-        standin.fail_next("sendMessage", "Forbidden: bot was blocked by the user", error_code=403)
+        # Refused twice: turning the review into the receipt, then the receipt as a new message.
+        for method in ("editMessageText", "sendMessage"):
+            standin.fail_next(method, "Forbidden: bot was blocked by the user", error_code=403)
         await witness.act("s")
         assert not any(t.startswith("Saved.") for t in witness.texts())
         await witness.command("/start")
