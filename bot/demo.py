@@ -31,7 +31,7 @@ from typing import TextIO
 from bot import logs
 from bot.app import build_application, open_services, set_commands
 from bot.config import Config, ReviewersConfig, SecurityConfig, StorageConfig, TelegramConfig
-from bot.standin import BotApiStandin, ChatMessage, SimUser
+from bot.standin import BotApiStandin, CallbackAnswer, ChatMessage, SimUser
 from handlers.context import KuagerApplication
 from storage import chain
 from storage.database import Database
@@ -72,10 +72,19 @@ class Chat:
 
     user: SimUser
     out: TextIO
+    answers: dict[str, CallbackAnswer]
+    """The stand-in's record of how the bot answered presses: the toasts."""
     shown: dict[int, int] = field(default_factory=dict)
     buttons: list[tuple[str, str, ChatMessage]] = field(default_factory=list)
+    pressed: list[str] = field(default_factory=list)
 
     def render(self) -> None:
+        for query_id in self.pressed:
+            answer = self.answers.get(query_id)
+            if answer is not None and answer.text:
+                # Telegram shows this briefly over the chat; it is not kept in the chat.
+                self.out.write(f"\n💬 {answer.text}\n")
+        self.pressed = []
         for message in self.user.bot_messages():
             edits = len(message.edits)
             if self.shown.get(message.message_id) == edits:
@@ -104,14 +113,14 @@ class Chat:
             if not 0 <= index < len(self.buttons):
                 return f"(no button {line})"
             _label, data, message = self.buttons[index]
-            await self.user.press(data, message)
+            self.pressed.append(await self.user.press(data, message))
             return None
         if line.startswith("="):
             code = line[1:]
             for _label, data, message in self.buttons:
                 _ticket, action, argument = data.split("|", 2)
                 if argument == code or (not argument and action == code):
-                    await self.user.press(data, message)
+                    self.pressed.append(await self.user.press(data, message))
                     return None
             return f"(no button with code {code})"
         if line.startswith("/"):
@@ -161,7 +170,7 @@ async def run_demo(lines: TextIO, out: TextIO, language: str | None) -> int:
                 assert app.updater is not None
                 await app.updater.start_polling(poll_interval=0, timeout=1)
                 user = standin.user(DEMO_USER, "Witness", language_code=language or "ru")
-                chat = Chat(user, out)
+                chat = Chat(user, out, standin.callback_answers)
                 # The demo's frame is for evaluators and developers: English, not translated.
                 out.write(INTRO)
                 await _converse(app, standin, chat, lines, language)

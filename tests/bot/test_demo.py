@@ -86,7 +86,8 @@ async def test_a_scripted_demo_completes_and_shows_the_export(form: str, languag
     status = await run_demo(io.StringIO(script(form, language)), out, language)
     printed = out.getvalue()
     assert status == 0, printed[-2000:]
-    reviewer_view = printed.split("==== What a reviewer sees", 1)[1]
+    chat, reviewer_view = printed.split("==== What a reviewer sees", 1)
+    assert "\n💬 ✓ " in chat, "a pressed answer's toast is shown, as Telegram shows it"
     assert f'"narrative": "{TYPED[language]}"' in reviewer_view
     assert f'"id": "{form}"' in reviewer_view
     assert f'"language": "{language}"' in reviewer_view
