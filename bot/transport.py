@@ -1,6 +1,6 @@
 """Talking HTTP to the Bot API through aiohttp instead of PTB's default httpx.
 
-Every update costs Kuager two or three Bot API calls, and under load the HTTP client was the
+Every update costs Kuager about two Bot API calls, and under load the HTTP client was the
 largest single cost of the bot's CPU: httpx and httpcore are pure Python, where aiohttp parses
 HTTP in C (BENCHMARKS.md has the figures). `telegram.request.BaseRequest` is PTB's documented
 place to swap the client; this follows the shape of ptbcontrib's `AiohttpRequest` (the PTB
@@ -23,7 +23,7 @@ class AiohttpRequest(BaseRequest):
 
     Timeouts keep PTB's meaning: `connect` covers waiting for a pooled connection plus opening
     one, `read` each wait for response bytes (PTB adds the long-poll time itself). aiohttp has
-    no write timeout; uploads are bounded by the read timeout of their response instead.
+    no write timeout, so a stalled upload is not cut short; Kuager uploads nothing to Telegram.
     """
 
     __slots__ = ("_connect", "_pool", "_pool_size", "_read", "_session")
