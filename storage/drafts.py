@@ -29,7 +29,9 @@ import functools
 import hashlib
 import hmac
 import json
+import logging
 import os
+import traceback
 import weakref
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -47,6 +49,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storage.database import Database, StorageUnavailable, after_commit
 from storage.models import Draft
 
+logger = logging.getLogger(__name__)
 _NONCE = 12
 
 
@@ -132,6 +135,7 @@ class _GroupCommit:
             try:
                 await self._commit(batch)
             except Exception as exc:  # each waiter gets the failure, and the loop goes on
+                _log_bug(exc)
                 for write in batch:
                     if not write.done.done():
                         write.done.set_exception(_failure(exc))
@@ -171,6 +175,18 @@ def _failure(exc: Exception) -> Exception:
     if isinstance(exc, StorageUnavailable):
         return StorageUnavailable(*exc.args)
     return RuntimeError(f"draft batch failed: {type(exc).__name__}")
+
+
+def _log_bug(exc: Exception) -> None:
+    """A bug, unlike an outage, is logged where it happened (the waiters see only
+    RuntimeError): class and place, as the error handler does, never parameters."""
+    if isinstance(exc, StorageUnavailable):
+        return
+    where = ""
+    if exc.__traceback__ is not None:
+        frame = traceback.extract_tb(exc.__traceback__)[-1]
+        where = f"{frame.filename.rsplit('/', 1)[-1]}:{frame.lineno}"
+    logger.error("draft_batch_failed kind=%s at=%s", type(exc).__name__, where)
 
 
 class _RecentRows:
