@@ -29,9 +29,7 @@ import functools
 import hashlib
 import hmac
 import json
-import logging
 import os
-import traceback
 import weakref
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -46,10 +44,9 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.database import Database, StorageUnavailable, after_commit
+from storage.database import Database, after_commit
 from storage.models import Draft
 
-logger = logging.getLogger(__name__)
 _NONCE = 12
 
 
@@ -127,7 +124,12 @@ class _GroupCommit:
         self._queue.append(_Write(owner, row, done))
         if self._flusher is None or self._flusher.done():
             self._flusher = asyncio.create_task(self._flush())
-        await asyncio.shield(done)  # a cancelled caller must not fail the others' batch
+        try:
+            await asyncio.shield(done)  # a cancelled caller must not fail the others' batch
+        except asyncio.CancelledError:
+            # Nobody will read the outcome: keep asyncio from logging it as never retrieved.
+            done.add_done_callback(lambda f: f.cancelled() or f.exception())
+            raise
 
     async def _flush(self) -> None:
         while self._queue:
@@ -135,10 +137,11 @@ class _GroupCommit:
             try:
                 await self._commit(batch)
             except Exception as exc:  # each waiter gets the failure, and the loop goes on
-                _log_bug(exc)
+                # One exception for all: its innermost frame, which the error handler logs,
+                # stays where it was raised.
                 for write in batch:
                     if not write.done.done():
-                        write.done.set_exception(_failure(exc))
+                        write.done.set_exception(exc)
             except BaseException:  # cancelled (shutdown): nobody may wait forever
                 for write in (*batch, *self._queue):
                     write.done.cancel()
@@ -167,26 +170,6 @@ class _GroupCommit:
 def _remember(recent: _RecentRows, rows: dict[bytes, _Row]) -> None:
     for owner, row in rows.items():
         recent.put(owner, row)
-
-
-def _failure(exc: Exception) -> Exception:
-    """A failure of its own for each waiter (one exception raised in many tasks would grow
-    one traceback from all of them)."""
-    if isinstance(exc, StorageUnavailable):
-        return StorageUnavailable(*exc.args)
-    return RuntimeError(f"draft batch failed: {type(exc).__name__}")
-
-
-def _log_bug(exc: Exception) -> None:
-    """A bug, unlike an outage, is logged where it happened (the waiters see only
-    RuntimeError): class and place, as the error handler does, never parameters."""
-    if isinstance(exc, StorageUnavailable):
-        return
-    where = ""
-    if exc.__traceback__ is not None:
-        frame = traceback.extract_tb(exc.__traceback__)[-1]
-        where = f"{frame.filename.rsplit('/', 1)[-1]}:{frame.lineno}"
-    logger.error("draft_batch_failed kind=%s at=%s", type(exc).__name__, where)
 
 
 class _RecentRows:
