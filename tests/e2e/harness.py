@@ -11,12 +11,16 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field, replace
 
+from sqlalchemy import func, select
+
 from bot.app import build_application, open_services, set_commands
 from bot.config import Config, ReviewersConfig, SecurityConfig, StorageConfig, TelegramConfig
 from bot.standin import BotApiStandin, ChatMessage, SimUser
 from handlers.context import KuagerApplication
 from handlers.services import Services
+from storage.database import Database
 from storage.keys import ReviewerPrivateKey
+from storage.models import Case
 
 DRAFT_KEY = base64.b64encode(bytes(range(32))).decode()
 
@@ -178,3 +182,13 @@ async def hurry(witness: Witness, text: str = "Коротко.", limit: int = 60
         else:
             await witness.say(text)
     raise AssertionError("the review never came")
+
+
+async def cases(database_url: str) -> int:
+    """Cases stored, counted through a connection of its own (the bot may be another process)."""
+    db = Database(database_url)
+    try:
+        async with db.sessions() as session:
+            return (await session.execute(select(func.count()).select_from(Case))).scalar_one()
+    finally:
+        await db.close()

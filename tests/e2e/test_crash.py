@@ -16,14 +16,12 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
 
 from bot.standin import BotApiStandin, ChatMessage, SimUser
 from storage import chain
 from storage.database import Database
 from storage.keys import ReviewerPrivateKey
-from storage.models import Case
-from tests.e2e.harness import DRAFT_KEY
+from tests.e2e.harness import DRAFT_KEY, cases
 
 KUAGER = shutil.which("kuager", path=str(Path(sys.executable).parent)) or "kuager"
 STEPS = ("yes", "detention", "self", "today", "almaty", "skipped", "police", "done", "released")
@@ -129,15 +127,6 @@ async def press_send(user: SimUser) -> None:
     if button is None:
         raise AssertionError("no Send button")
     await user.press(*button)
-
-
-async def cases(database_url: str) -> int:
-    db = Database(database_url)
-    try:
-        async with db.sessions() as session:
-            return (await session.execute(select(func.count()).select_from(Case))).scalar_one()
-    finally:
-        await db.close()
 
 
 async def chain_ok(database_url: str) -> bool:

@@ -11,16 +11,13 @@ import contextlib
 from collections.abc import AsyncIterator
 
 import pytest
-from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 
 from bot.standin import BotApiStandin
 from handlers import texts
-from storage.database import Database
 from storage.keys import ReviewerPrivateKey
-from storage.models import Case
 from tests.conftest import on_postgres
-from tests.e2e.harness import running_bot
+from tests.e2e.harness import cases, running_bot
 
 pytestmark = pytest.mark.skipif(
     not on_postgres(), reason="the outage scenario is PostgreSQL's (KUAGER_TEST_DATABASE_URL)"
@@ -71,15 +68,6 @@ async def proxy(database_url: str) -> AsyncIterator[CuttableProxy]:
     yield server
     if server.server is not None:
         await server.cut()
-
-
-async def cases(database_url: str) -> int:
-    db = Database(database_url)
-    try:
-        async with db.sessions() as session:
-            return (await session.execute(select(func.count()).select_from(Case))).scalar_one()
-    finally:
-        await db.close()
 
 
 async def test_an_outage_mid_report_and_at_submit_loses_nothing(
