@@ -19,7 +19,8 @@ ENV PIP_DISABLE_PIP_VERSION_CHECK=1 \
 WORKDIR /src
 # Copy only what the wheel is built from: a config.toml, a database or a reviewer key left in
 # the working tree must not reach even the build stage's layers (.dockerignore is the second
-# line of defence, not the only one).
+# line of defence, not the only one). Kuager alone, without the `demo` extra: the Bot API
+# stand-in (standin/) is for the offline demo and the tests, not for production.
 COPY pyproject.toml README.md babel.cfg ./
 COPY bot ./bot
 COPY handlers ./handlers

@@ -7,10 +7,12 @@ STAMP := $(VENV)/.installed
 
 .PHONY: run test suite
 
-$(STAMP): pyproject.toml
+# One pip call for both, so the demo extra's kuager-standin resolves to the local folder
+# standin/ (the Bot API stand-in that the demo and the tests need) and is not looked up.
+$(STAMP): pyproject.toml standin/pyproject.toml
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -e ./standin -e '.[test,demo]'
 	touch $(STAMP)
 
 ## run: the bot when a token is configured, else the offline demo

@@ -49,7 +49,7 @@ from bench.echo_bot import build_echo_application
 from bot import logs
 from bot.app import POLL_INTERVAL, build_application, open_services, set_commands
 from bot.config import Config, ReviewersConfig, SecurityConfig, StorageConfig, TelegramConfig
-from bot.standin import BotApiStandin, SimUser
+from standin import BotApiStandin, SimUser
 from storage import schema
 from storage.database import Database
 from storage.keys import KeyKind, ReviewerPrivateKey

@@ -11,8 +11,8 @@ from typing import Any
 from telegram import Update
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, MessageHandler, filters
 
-from bot.standin import BotApiStandin
 from bot.transport import AiohttpRequest
+from standin import BotApiStandin
 
 
 async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

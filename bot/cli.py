@@ -82,6 +82,24 @@ def cmd_db_upgrade(database_url: str) -> int:
     return 0
 
 
+DEMO_MISSING = (
+    "kuager: the offline demo needs the Bot API stand-in, which this install lacks; "
+    "from the source folder: pip install ./standin '.[demo]'"
+)
+
+
+def cmd_demo(language: str | None) -> int:
+    # The stand-in that replaces Telegram in the demo is not part of a production install.
+    try:
+        from bot import demo
+    except ModuleNotFoundError as exc:
+        if (exc.name or "").partition(".")[0] != "standin":
+            raise
+        print(DEMO_MISSING, file=sys.stderr)
+        return 2
+    return demo.cmd_demo(language)
+
+
 def dispatch(args: argparse.Namespace, config: Config) -> int:
     database_url = getattr(args, "database", None) or config.storage.database_url
     if args.command == "keygen":
@@ -103,8 +121,6 @@ def dispatch(args: argparse.Namespace, config: Config) -> int:
 
         return cmd_run(config)
     if args.command in ("demo", "start"):
-        from bot.demo import cmd_demo
-
         return cmd_demo(getattr(args, "lang", None))
     if args.command == "draft-key":
         print(base64.b64encode(os.urandom(32)).decode("ascii"))

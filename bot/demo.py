@@ -31,8 +31,8 @@ from typing import TextIO
 from bot import logs
 from bot.app import build_application, open_services, set_commands
 from bot.config import Config, ReviewersConfig, SecurityConfig, StorageConfig, TelegramConfig
-from bot.standin import BotApiStandin, CallbackAnswer, ChatMessage, SimUser
 from handlers.context import KuagerApplication
+from standin import BotApiStandin, CallbackAnswer, ChatMessage, SimUser
 from storage import chain
 from storage.database import Database
 from storage.export import ExportFormat, ExportRequest, export_cases

@@ -116,11 +116,28 @@ def test_entrypoint_is_kuager_and_default_database_is_in_the_data_volume() -> No
 
 @pytest.mark.parametrize(
     "pattern",
-    ["**/*.db", "**/*.key", "**/config.toml", "**/.env", ".venv", ".git", ".pytest_cache"],
+    [
+        "**/*.db",
+        "**/*.key",
+        "**/config.toml",
+        "**/.env",
+        ".venv",
+        ".git",
+        ".pytest_cache",
+        "standin",
+    ],
 )
 def test_dockerignore_keeps_secrets_and_state_out_of_the_build_context(pattern: str) -> None:
     patterns = {line.strip() for line in DOCKERIGNORE.read_text(encoding="utf-8").splitlines()}
     assert pattern in patterns
+
+
+def test_image_carries_no_standin() -> None:
+    """Production installs Kuager alone: neither the stand-in's folder nor the demo extra."""
+    for instruction, arguments in dockerfile_instructions():
+        if instruction in ("COPY", "ADD", "RUN"):
+            assert "standin" not in arguments, f"{instruction} {arguments}"
+            assert "[demo" not in arguments.replace(" ", ""), f"{instruction} {arguments}"
 
 
 def is_subcommand(argv: list[str]) -> bool:

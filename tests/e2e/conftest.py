@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from bot.standin import BotApiStandin
+from standin import BotApiStandin
 
 
 @pytest.fixture

@@ -15,9 +15,9 @@ from sqlalchemy import func, select
 
 from bot.app import build_application, open_services, set_commands
 from bot.config import Config, ReviewersConfig, SecurityConfig, StorageConfig, TelegramConfig
-from bot.standin import BotApiStandin, ChatMessage, SimUser
 from handlers.context import KuagerApplication
 from handlers.services import Services
+from standin import BotApiStandin, ChatMessage, SimUser
 from storage.database import Database
 from storage.keys import ReviewerPrivateKey
 from storage.models import Case

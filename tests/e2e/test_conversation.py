@@ -7,9 +7,9 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from bot.standin import BotApiStandin
 from handlers.forms.reading import TOWN_PROMPT
 from handlers.i18n import _, language
+from standin import BotApiStandin
 from storage.database import Database
 from storage.export import ExportFormat, ExportRequest, export_cases
 from storage.keys import ReviewerPrivateKey

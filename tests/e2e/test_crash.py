@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.standin import BotApiStandin, ChatMessage, SimUser
+from standin import BotApiStandin, ChatMessage, SimUser
 from storage import chain
 from storage.database import Database
 from storage.keys import ReviewerPrivateKey

@@ -26,12 +26,12 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from bot.standin import BotApiStandin, SimUser
 from handlers import texts
 from handlers.forms import get_form, resume
 from handlers.forms.draft import Draft
 from handlers.i18n import _, language, negotiate
 from handlers.session import Session
+from standin import BotApiStandin, SimUser
 from storage import chain
 from storage.database import Database
 from storage.drafts import DraftStore

@@ -20,10 +20,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.standin import BotApiStandin, SimUser
 from handlers import texts
 from handlers.forms import FORMS
 from handlers.i18n import LANGUAGES, _, language, negotiate
+from standin import BotApiStandin, SimUser
 from storage import chain
 from storage.database import Database
 from storage.export import ExportFormat, ExportRequest, export_cases

@@ -13,8 +13,8 @@ from collections.abc import AsyncIterator
 import pytest
 from sqlalchemy.engine import make_url
 
-from bot.standin import BotApiStandin
 from handlers import texts
+from standin import BotApiStandin
 from storage.keys import ReviewerPrivateKey
 from tests.conftest import on_postgres
 from tests.e2e.harness import cases, running_bot

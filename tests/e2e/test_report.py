@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po
 
-from bot.standin import BotApiStandin
 from handlers import texts
 from handlers.i18n import _, language
 from locales import LOCALES_DIR
+from standin import BotApiStandin
 from storage.database import Database
 from storage.export import ExportFormat, ExportRequest, export_cases
 from storage.keys import ReviewerPrivateKey

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.config import ReviewersConfig
-from bot.standin import BotApiStandin
+from standin import BotApiStandin
 from storage.database import Database
 from storage.export import ExportFormat, ExportRequest, export_cases
 from storage.keys import ReviewerPrivateKey

@@ -10,8 +10,8 @@ import socket
 import httpx
 from sqlalchemy import func, select
 
-from bot.standin import BotApiStandin
 from handlers.services import Services
+from standin import BotApiStandin
 from storage.attachments import seal_attachment
 from storage.database import Database
 from storage.keys import ReviewerPrivateKey

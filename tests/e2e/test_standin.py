@@ -34,7 +34,7 @@ from telegram.ext import (
 )
 
 from bench.echo_bot import build_echo_application
-from bot.standin import BotApiStandin, ButtonNotVisible
+from standin import BotApiStandin, ButtonNotVisible
 
 App = Application[Any, Any, Any, Any, Any, Any]
 FORTY_EIGHT_HOURS = 48 * 60 * 60

@@ -12,8 +12,8 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import ParseMode
 from telegram.error import NetworkError, TimedOut
 
-from bot.standin import BotApiStandin
 from bot.transport import AiohttpRequest
+from standin import BotApiStandin
 
 
 @asynccontextmanager

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType, TracebackType
 from typing import Any, Literal
 
-from bot.standin import BotApiStandin, ChatMessage, SimGroup, SimUser
+from standin import BotApiStandin, ChatMessage, SimGroup, SimUser
 from tests.e2e.harness import answer_codes
 
 BACKSTOP = 0.5

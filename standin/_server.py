@@ -19,13 +19,13 @@ from aiohttp import web
 from telegram import Update
 from telegram.ext import Application
 
-from bot.standin._methods_bot import BOT_METHODS
-from bot.standin._methods_messages import MESSAGE_METHODS
-from bot.standin._model import ApiCall, CallbackAnswer
-from bot.standin._params import ApiError, Params, Upload, decode_form_value
-from bot.standin._signal import StandinTimeout
-from bot.standin._simulated import SimGroup, SimUser
-from bot.standin._world import World
+from standin._methods_bot import BOT_METHODS
+from standin._methods_messages import MESSAGE_METHODS
+from standin._model import ApiCall, CallbackAnswer
+from standin._params import ApiError, Params, Upload, decode_form_value
+from standin._signal import StandinTimeout
+from standin._simulated import SimGroup, SimUser
+from standin._world import World
 
 logger = logging.getLogger(__name__)
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from bot.standin._methods_messages import Method
-from bot.standin._model import CallbackAnswer
-from bot.standin._params import ApiError, Params, bad_request
-from bot.standin._world import World
+from standin._methods_messages import Method
+from standin._model import CallbackAnswer
+from standin._params import ApiError, Params, bad_request
+from standin._world import World
 
 _COMMAND = re.compile(r"[a-z0-9_]{1,32}")
 

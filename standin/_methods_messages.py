@@ -10,11 +10,11 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from bot.standin._files import DOWNLOAD_LIMIT_BYTES, StoredFile, media_object
-from bot.standin._html import HtmlParseError, parse_html
-from bot.standin._model import DELETE_WINDOW_SECONDS, Chat, ChatMessage
-from bot.standin._params import ApiError, Params, Upload, bad_request
-from bot.standin._world import World
+from standin._files import DOWNLOAD_LIMIT_BYTES, StoredFile, media_object
+from standin._html import HtmlParseError, parse_html
+from standin._model import DELETE_WINDOW_SECONDS, Chat, ChatMessage
+from standin._params import ApiError, Params, Upload, bad_request
+from standin._world import World
 
 Method = Callable[[World, Params], Awaitable[Any]]
 

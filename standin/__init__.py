@@ -18,12 +18,12 @@ terminal), benchmarks and fuzzing::
         reply, = await witness.wait_for_reply()
 """
 
-from bot.standin._files import StoredFile
-from bot.standin._html import HtmlParseError, ParsedText, parse_html
-from bot.standin._model import ApiCall, CallbackAnswer, ChatMessage
-from bot.standin._server import BotApiStandin
-from bot.standin._signal import StandinTimeout
-from bot.standin._simulated import ButtonNotVisible, SimGroup, SimUser
+from standin._files import StoredFile
+from standin._html import HtmlParseError, ParsedText, parse_html
+from standin._model import ApiCall, CallbackAnswer, ChatMessage
+from standin._server import BotApiStandin
+from standin._signal import StandinTimeout
+from standin._simulated import ButtonNotVisible, SimGroup, SimUser
 
 __all__ = [
     "ApiCall",

@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from bot.standin._files import media_object
-from bot.standin._model import Chat, ChatMessage
-from bot.standin._world import World
+from standin._files import media_object
+from standin._model import Chat, ChatMessage
+from standin._world import World
 
 
 class ButtonNotVisible(AssertionError):

@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections import deque
 from typing import Any
 
-from bot.standin._params import ApiError
-from bot.standin._signal import Signal
+from standin._params import ApiError
+from standin._signal import Signal
 
 # Without allowed_updates Telegram sends every type except these three.
 _OPT_IN_TYPES = frozenset({"chat_member", "message_reaction", "message_reaction_count"})

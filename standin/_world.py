@@ -9,11 +9,11 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from bot.standin._files import FileStore
-from bot.standin._model import ApiCall, CallbackAnswer, Chat, ChatMessage, IssuedQuery
-from bot.standin._params import ApiError, bad_request
-from bot.standin._signal import Signal
-from bot.standin._updates import UpdateQueue
+from standin._files import FileStore
+from standin._model import ApiCall, CallbackAnswer, Chat, ChatMessage, IssuedQuery
+from standin._params import ApiError, bad_request
+from standin._signal import Signal
+from standin._updates import UpdateQueue
 
 
 class World:
