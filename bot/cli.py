@@ -6,10 +6,13 @@ import argparse
 import base64
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from bot import reviewer
 from bot.config import Config, ConfigError, default_config_path, load_config
+from handlers.i18n import LANGUAGES
+from storage.export import ExportFormat
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -28,13 +31,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     export = sub.add_parser("export", help="decrypt cases sealed to your key")
     export.add_argument("--key", type=Path, required=True, help="your private key file")
-    export.add_argument("--format", choices=["jsonl", "csv", "xlsx"], default="csv")
+    export.add_argument(
+        "--format", choices=[f.value for f in ExportFormat], default=ExportFormat.CSV.value
+    )
     export.add_argument("--out", type=Path, required=True)
     export.add_argument("--type", help="only this report type (form id)")
     export.add_argument("--since", help="only cases received on or after this day (YYYY-MM-DD)")
     export.add_argument("--database", help="database URL or SQLite path (default: config)")
     export.add_argument(
-        "--lang", choices=["kk", "ru", "en"], help="choice answers as words in this language"
+        "--lang", choices=LANGUAGES, help="choice answers as words in this language"
     )
 
     verify = sub.add_parser("verify", help="check that no case was deleted, reordered or altered")
@@ -57,21 +62,43 @@ def build_parser() -> argparse.ArgumentParser:
     demo = sub.add_parser(
         "demo", help="play a witness in this terminal against the real bot, offline"
     )
-    demo.add_argument("--lang", choices=["kk", "ru", "en"], help="start in this language")
+    demo.add_argument("--lang", choices=LANGUAGES, help="start in this language")
 
     i18n = sub.add_parser("i18n", help="translation catalogs (run from the repository root)")
     i18n.add_argument("step", choices=["extract", "update", "compile", "all"])
     return parser
 
 
-def cmd_db_upgrade(database_url: str) -> int:
+def database_url(args: argparse.Namespace, config: Config) -> str:
+    """`--database` when the subcommand has it and it was given, else the config's."""
+    return getattr(args, "database", None) or config.storage.database_url
+
+
+def cmd_keygen(args: argparse.Namespace, config: Config) -> int:
+    return reviewer.cmd_keygen(args)
+
+
+def cmd_export(args: argparse.Namespace, config: Config) -> int:
+    return reviewer.cmd_export(args, database_url(args, config))
+
+
+def cmd_verify(args: argparse.Namespace, config: Config) -> int:
+    return reviewer.cmd_verify(args, database_url(args, config))
+
+
+def cmd_reseal(args: argparse.Namespace, config: Config) -> int:
+    return reviewer.cmd_reseal(args, database_url(args, config))
+
+
+def cmd_db(args: argparse.Namespace, config: Config) -> int:
+    """`kuager db upgrade`, the one `db` subcommand."""
     import asyncio
 
     from storage import schema
     from storage.database import Database
 
     async def upgrade() -> None:
-        db = Database(database_url)
+        db = Database(database_url(args, config))
         try:
             await schema.upgrade(db)
         finally:
@@ -82,13 +109,31 @@ def cmd_db_upgrade(database_url: str) -> int:
     return 0
 
 
+def cmd_draft_key(args: argparse.Namespace, config: Config) -> int:
+    print(base64.b64encode(os.urandom(32)).decode("ascii"))
+    return 0
+
+
+def cmd_run(args: argparse.Namespace, config: Config) -> int:
+    from bot import run
+
+    return run.cmd_run(config)
+
+
+def cmd_start(args: argparse.Namespace, config: Config) -> int:
+    """The bot if a token is configured, otherwise the offline demo."""
+    if config.telegram.token:
+        return cmd_run(args, config)
+    return cmd_demo(args, config)
+
+
 DEMO_MISSING = (
     "kuager: the offline demo needs the Bot API stand-in, which this install lacks; "
     "from the source folder: pip install ./standin '.[demo]'"
 )
 
 
-def cmd_demo(language: str | None) -> int:
+def cmd_demo(args: argparse.Namespace, config: Config) -> int:
     # The stand-in that replaces Telegram in the demo is not part of a production install.
     try:
         from bot import demo
@@ -97,35 +142,32 @@ def cmd_demo(language: str | None) -> int:
             raise
         print(DEMO_MISSING, file=sys.stderr)
         return 2
-    return demo.cmd_demo(language)
+    return demo.cmd_demo(getattr(args, "lang", None))
+
+
+def cmd_i18n(args: argparse.Namespace, config: Config) -> int:
+    from bot import i18n_tool
+
+    return i18n_tool.run(args.step, Path.cwd())
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace, Config], int]] = {
+    "keygen": cmd_keygen,
+    "export": cmd_export,
+    "verify": cmd_verify,
+    "reseal": cmd_reseal,
+    "db": cmd_db,
+    "draft-key": cmd_draft_key,
+    "run": cmd_run,
+    "start": cmd_start,
+    "demo": cmd_demo,
+    "i18n": cmd_i18n,
+}
+"""Each subcommand's function; `build_parser` declares the same names."""
 
 
 def dispatch(args: argparse.Namespace, config: Config) -> int:
-    database_url = getattr(args, "database", None) or config.storage.database_url
-    if args.command == "keygen":
-        return reviewer.cmd_keygen(args)
-    if args.command == "export":
-        return reviewer.cmd_export(args, database_url)
-    if args.command == "verify":
-        return reviewer.cmd_verify(args, database_url)
-    if args.command == "reseal":
-        return reviewer.cmd_reseal(args, database_url)
-    if args.command == "db":
-        return cmd_db_upgrade(database_url)
-    if args.command == "i18n":
-        from bot import i18n_tool
-
-        return i18n_tool.run(args.step, Path.cwd())
-    if args.command == "run" or (args.command == "start" and config.telegram.token):
-        from bot.run import cmd_run
-
-        return cmd_run(config)
-    if args.command in ("demo", "start"):
-        return cmd_demo(getattr(args, "lang", None))
-    if args.command == "draft-key":
-        print(base64.b64encode(os.urandom(32)).decode("ascii"))
-        return 0
-    raise AssertionError(f"unhandled command {args.command}")
+    return COMMANDS[args.command](args, config)
 
 
 def main(argv: list[str] | None = None) -> None:

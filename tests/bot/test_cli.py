@@ -1,8 +1,9 @@
-"""The `kuager` command line itself: a production install (no stand-in) turns `kuager demo`
-away in one line instead of a traceback."""
+"""The `kuager` command line itself: every subcommand reaches its function, and a production
+install (no stand-in) turns `kuager demo` away in one line instead of a traceback."""
 
 from __future__ import annotations
 
+import argparse
 import os
 import subprocess
 import sys
@@ -10,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import DEMO_MISSING
+from bot.cli import COMMANDS, DEMO_MISSING, build_parser
 
 WITHOUT_STANDIN = """
 import sys
@@ -18,6 +19,16 @@ sys.modules["standin"] = None  # what an install without the demo extra looks li
 from bot.cli import main
 main(sys.argv[1:])
 """
+
+
+def subcommands() -> set[str]:
+    parser = build_parser()
+    (sub,) = (a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    return set(sub.choices)
+
+
+def test_every_subcommand_has_a_function() -> None:
+    assert set(COMMANDS) == subcommands()
 
 
 @pytest.mark.parametrize("command", ["demo", "start"])
