@@ -1,7 +1,7 @@
 """Building the Telegram Application from the config: services, handlers, jobs, commands.
 
-`kuager run` uses `build_application(config)`, which opens storage in `post_init` on the
-bot's own event loop; tests and the demo open the services themselves and pass them in.
+Whoever runs the Application opens the services first (`open_services`, the one place the
+schema is checked) and passes them in; `post_shutdown` closes them.
 """
 
 from __future__ import annotations
@@ -60,7 +60,7 @@ async def open_services(config: Config) -> Services:
     )
 
 
-def build_application(config: Config, services: Services | None = None) -> KuagerApplication:
+def build_application(config: Config, services: Services) -> KuagerApplication:
     # Whatever the operator's log level, libraries that log message content stay quiet.
     logs.quiet_libraries()
     builder: Any = (
@@ -73,7 +73,7 @@ def build_application(config: Config, services: Services | None = None) -> Kuage
         # One pooled connection per update in flight; aiohttp rather than httpx (transport.py).
         .request(AiohttpRequest(connection_pool_size=CONCURRENT_UPDATES, pool_timeout=10.0))
         .get_updates_request(AiohttpRequest(connection_pool_size=1))
-        .post_init(_post_init(config, services))
+        .post_init(set_commands)
         .post_shutdown(_post_shutdown)
     )
     if config.telegram.max_messages_per_second > 0:
@@ -81,21 +81,11 @@ def build_application(config: Config, services: Services | None = None) -> Kuage
             AIORateLimiter(overall_max_rate=config.telegram.max_messages_per_second)
         )
     application: KuagerApplication = builder.build()
-    if services is not None:
-        application.bot_data[SERVICES_KEY] = services
+    application.bot_data[SERVICES_KEY] = services
     register(application)
     if application.job_queue is not None:
         application.job_queue.run_repeating(housekeeping, interval=HOUSEKEEPING_EVERY, first=60)
     return application
-
-
-def _post_init(config: Config, services: Services | None) -> Any:
-    async def post_init(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
-        if services is None:
-            application.bot_data[SERVICES_KEY] = await open_services(config)
-        await set_commands(application)
-
-    return post_init
 
 
 async def _post_shutdown(application: Application[Any, Any, Any, Any, Any, Any]) -> None:

@@ -12,10 +12,10 @@ import logging
 from telegram import Update
 
 from bot import logs
-from bot.app import POLL_INTERVAL, build_application
+from bot.app import POLL_INTERVAL, build_application, open_services
 from bot.config import Config, ConfigError
 from storage import schema
-from storage.database import Database, StorageUnavailable
+from storage.database import StorageUnavailable
 
 logger = logging.getLogger(__name__)
 
@@ -31,26 +31,23 @@ def check_ready(config: Config) -> None:
     config.draft_key_bytes()
 
 
-async def _check_schema(config: Config) -> None:
-    db = Database(config.storage.database_url)
-    try:
-        if config.storage.auto_upgrade:
-            await schema.upgrade(db)
-        await schema.require_current(db)
-    finally:
-        await db.close()
-
-
 def cmd_run(config: Config) -> int:
     check_ready(config)
     logs.configure(config.logging.level.upper())
+    # Storage is opened (and the schema checked) before Telegram is contacted, on the event
+    # loop that PTB's run_polling / run_webhook then take as the current one and close at the
+    # end: the database's connections belong to the loop they were made on.
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
     try:
-        asyncio.run(_check_schema(config))
+        services = loop.run_until_complete(open_services(config))
     except schema.SchemaOutOfDate as exc:
+        loop.close()
         raise ConfigError(str(exc)) from None
     except (StorageUnavailable, OSError) as exc:
+        loop.close()
         raise ConfigError(f"cannot reach the database: {type(exc).__name__}") from None
-    application = build_application(config)
+    application = build_application(config, services)
     telegram = config.telegram
     logger.info("bot_starting mode=%s", "webhook" if telegram.webhook_url else "polling")
     if telegram.webhook_url:
