@@ -195,10 +195,13 @@ async def test_a_case_committed_while_verify_runs_is_no_false_alarm(
 
     try:
         await _cases(verifier, reviewer_key, 3)
-        event.listen(verifier.read_engine.sync_engine, "before_cursor_execute", a_case_arrives)
+        engines = {verifier.engine.sync_engine, verifier.read_engine.sync_engine}
+        for engine in engines:
+            event.listen(engine, "before_cursor_execute", a_case_arrives)
         # When verify finishes
         report = await chain.verify_database(verifier)
-        event.remove(verifier.read_engine.sync_engine, "before_cursor_execute", a_case_arrives)
+        for engine in engines:
+            event.remove(engine, "before_cursor_execute", a_case_arrives)
         # Then it saw one consistent state, and the new case was committed meanwhile
         assert committed, "the case was not committed during verify"
         assert report.ok, report.broken
