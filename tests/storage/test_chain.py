@@ -6,10 +6,11 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from alembic import command
 from sqlalchemy import delete, event, select, update
 from sqlalchemy.util import await_only
 
-from storage import chain
+from storage import chain, schema
 from storage.database import Database
 from storage.keys import ReviewerPrivateKey
 from storage.models import Case, ChainLink
@@ -164,6 +165,21 @@ async def test_a_version_1_chain_still_verifies_and_grows_with_version_2(
     async with db.reading() as session:
         versions = (await session.execute(select(ChainLink.version))).scalars().all()
     assert sorted(versions) == [1, 1, 2, 2]
+
+
+async def test_links_stored_before_the_upgrade_read_as_version_1(
+    db: Database, reviewer_key: ReviewerPrivateKey
+) -> None:
+    # Given a database of the schema before link versions, holding a version 1 chain
+    await _cases(db, reviewer_key, 2)
+    await _as_version_1(db)
+    async with db.engine.begin() as conn:
+        await conn.run_sync(lambda sync: command.downgrade(schema._config(sync), "0002"))
+    # When it is upgraded
+    await schema.upgrade(db)
+    # Then its links read as version 1 and verify
+    report = await chain.verify_database(db)
+    assert report.ok and report.links == 2, report.broken
 
 
 async def test_an_unknown_link_version_is_refused(
