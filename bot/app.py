@@ -19,6 +19,7 @@ from bot.transport import AiohttpRequest
 from bot.updates import PerChatUpdateProcessor
 from handlers import texts
 from handlers.context import SERVICES_KEY, KuagerApplication, KuagerContext
+from handlers.head import publish_head
 from handlers.i18n import DEFAULT_LANGUAGE, LANGUAGES, _, language
 from handlers.registry import register
 from handlers.services import RateLimiter, Services
@@ -29,6 +30,9 @@ from storage.drafts import DraftKeys, DraftStore
 
 logger = logging.getLogger(__name__)
 HOUSEKEEPING_EVERY = dt.timedelta(minutes=10)
+HEAD_POSTED_AT = dt.time(3, 0, tzinfo=dt.UTC)
+"""08:00 in Kazakhstan: the chain head reaches the alert chat at the start of the day."""
+HEAD_JOB = "publish_head"
 CONCURRENT_UPDATES = 32
 """Witnesses served at once; more wait their turn (one witness's updates are serialised)."""
 POLL_INTERVAL = 0.05
@@ -85,6 +89,8 @@ def build_application(config: Config, services: Services) -> KuagerApplication:
     register(application)
     if application.job_queue is not None:
         application.job_queue.run_repeating(housekeeping, interval=HOUSEKEEPING_EVERY, first=60)
+        if config.reviewers.alert_chat_id is not None:
+            application.job_queue.run_daily(publish_head, time=HEAD_POSTED_AT, name=HEAD_JOB)
     return application
 
 

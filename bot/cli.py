@@ -44,7 +44,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     verify = sub.add_parser("verify", help="check that no case was deleted, reordered or altered")
     verify.add_argument("--database", help="database URL or SQLite path (default: config)")
-    verify.add_argument("--head", help="the head printed by an earlier verify, to detect cut-offs")
+    verify.add_argument(
+        "--head",
+        help="a head N:HASH noted earlier (from verify or the alert chat): fails unless link N "
+        "is still in the chain with that hash",
+    )
 
     reseal = sub.add_parser("reseal", help="give a new reviewer key access to old cases")
     reseal.add_argument("--key", type=Path, required=True, help="a private key that opens them")

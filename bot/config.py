@@ -57,7 +57,8 @@ class ReviewersConfig:
     public_keys: tuple[str, ...] = ()
     """`kuager:...` lines printed by `kuager keygen`; every case is sealed to all of them."""
     alert_chat_id: int | None = None
-    """Optional chat told "new case <id> (<type>)" and nothing more."""
+    """Optional chat told "new case <id> (<type>)" and nothing more, and posted the chain head
+    daily and on /head (`handlers.head`)."""
 
 
 @dataclass(frozen=True)

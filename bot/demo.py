@@ -211,8 +211,7 @@ async def _reviewer_view(folder: Path, config: Config, key: ReviewerPrivateKey, 
             out.write(json.dumps(json.loads(line), ensure_ascii=False, indent=2) + "\n")
         out.write(f"exported {tally.exported} cases\n")
         out.write("\n==== kuager verify ====\n")
-        async with db.sessions() as session:
-            report = await chain.verify(session)
+        report = await chain.verify_database(db)
     finally:
         await db.close()
     if report.ok:

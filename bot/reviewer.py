@@ -20,7 +20,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from bot.labels import labeller
 from bot.passphrase import PassphraseUnavailable, read_passphrase
 from storage import chain
-from storage.database import Database
+from storage.database import Database, StorageUnavailable
 from storage.export import ExportFormat, ExportRequest, count_cases, export_cases
 from storage.keys import (
     InvalidKeyFile,
@@ -134,14 +134,18 @@ async def _export(database_url: str, key: ReviewerPrivateKey, request: ExportReq
 
 
 def cmd_verify(args: argparse.Namespace, database_url: str) -> int:
-    return _run(_verify(database_url, args.head))
+    try:
+        head = chain.Head.parse(args.head) if args.head else None
+    except chain.InvalidHead as exc:
+        return fail(f"--head: {exc}")
+    return _run(_verify(database_url, head))
 
 
-async def _verify(database_url: str, head: str | None) -> int:
+async def _verify(database_url: str, head: chain.Head | None) -> int:
     db = Database(database_url)
     try:
-        async with db.sessions() as session:
-            report = await chain.verify(session, expected_head=head)
+        # A snapshot: verify may run beside the bot, and must neither block nor race it.
+        report = await chain.verify_database(db, expected_head=head)
     finally:
         await db.close()
     out.print(f"{report.links} links, {report.cases} cases", markup=False)
@@ -192,3 +196,5 @@ def _run(coroutine: Coroutine[Any, Any, int]) -> int:
         return asyncio.run(coroutine)
     except OSError as exc:
         return fail(f"cannot reach the database: {exc}", EXIT_PROBLEM)
+    except StorageUnavailable as exc:
+        return fail(f"cannot reach the database: {exc.__cause__ or exc}", EXIT_PROBLEM)

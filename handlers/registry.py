@@ -15,6 +15,7 @@ from telegram.ext import (
 )
 
 from handlers import conversation as c
+from handlers import head
 from handlers.errors import on_error
 from handlers.guards import private_only, rate_limit
 
@@ -32,6 +33,9 @@ NOT_FILES = filters.ANIMATION | filters.Sticker.ALL | filters.POLL | filters.Dic
 
 def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     # Note: order matters. Guards run first (lower groups) and can stop an update.
+    # /head comes before them: it is the one thing the reviewers' alert chat may ask.
+    posts = filters.UpdateType.MESSAGE | filters.UpdateType.CHANNEL_POST
+    application.add_handler(CommandHandler("head", head.cmd_head, filters=posts), group=-3)
     application.add_handler(TypeHandler(Update, private_only), group=-2)
     application.add_handler(TypeHandler(Update, rate_limit), group=-1)
 

@@ -137,6 +137,7 @@ async def seal_case(
     payload = json.dumps(document.to_json(case_id), ensure_ascii=False, separators=(",", ":"))
     sealed = seal(payload.encode("utf-8"), recipients, object_id=case_id, context=document.form_id)
     received = today or dt.datetime.now(dt.UTC).date()
+    hashed = receipt_hash(code)
     # Core inserts: a submit is on the witness's critical path, and the ORM's unit of work
     # adds nothing here but time.
     await session.execute(
@@ -144,7 +145,7 @@ async def seal_case(
             id=case_id,
             form_id=document.form_id,
             received_day=received,
-            receipt_hash=receipt_hash(code),
+            receipt_hash=hashed,
             body=sealed.body,
         )
     )
@@ -158,7 +159,8 @@ async def seal_case(
     if document.attachments:
         ids = [a.attachment_id for a in document.attachments]
         await session.execute(update(Attachment).where(Attachment.id.in_(ids)).values(claimed=True))
-    await chain.append(session, case_id, sealed.body)
+    # The link covers every field of the row just written, so none can be changed unseen.
+    await chain.append(session, case_id, document.form_id, received, hashed, sealed.body)
     return Receipt(case_id=case_id, code=code, received_day=received)
 
 

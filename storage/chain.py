@@ -1,59 +1,141 @@
 """The append-only hash chain over sealed cases: evidence that nothing was deleted or altered.
 
-Each link covers the previous link, its own position, the case id and the SHA-256 of the
-sealed body, so deleting, reordering, replacing or editing a case breaks the chain from that
-point on. Appends must be strictly serialised: two writers that read the same head would
-fork the chain. On SQLite the transaction already holds the write lock (BEGIN IMMEDIATE, see
-`storage.database`); on PostgreSQL an advisory transaction lock does the same.
+Each link covers the previous link, its own position and every stored field of its case row
+(version 2: id, form id, received day, receipt hash and the SHA-256 of the sealed body;
+version 1 links, written before, cover the id and body only), so deleting, reordering,
+replacing or editing a case breaks the chain from that point on. Appends must be strictly
+serialised: two writers that read the same head would fork the chain. On SQLite the
+transaction already holds the write lock (BEGIN IMMEDIATE, see `storage.database`); on
+PostgreSQL an advisory transaction lock does the same.
 
-The chain cannot show that its newest links were cut off together with their cases; for that
-`kuager verify` prints the head, which reviewers note and can compare later (`--head`).
+The chain is unkeyed: whoever can write the database can rewrite it whole, and cut off its
+newest links together with their cases. What catches both is a head noted off the server
+(`N:HASH`, printed by `kuager verify` and posted by the bot to the reviewers' alert chat):
+`verify` with that head passes only while link N, with that very hash, is still in the chain.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from sqlalchemy import func, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.database import Database
 from storage.models import Case, ChainLink
 
 GENESIS = bytes(32)
-_DOMAIN = b"kuager/v1/chain\x00"
+LINK_VERSION = 2
+"""The version `append` writes; version 1 links, written before, still verify."""
+_DOMAINS = {1: b"kuager/v1/chain\x00", 2: b"kuager/v2/chain\x00"}
 _PG_LOCK_KEY = 0x6B75616765720001
 """Arbitrary constant naming the chain's advisory lock on PostgreSQL."""
+_HEAD = re.compile(r"(?:(\d{1,18}):)?([0-9a-f]{64})")
+
+
+class InvalidHead(ValueError):
+    """A noted head is not `N:HASH` (or the bare HASH printed by older versions)."""
+
+
+@dataclass(frozen=True)
+class Head:
+    """A position in the chain and the hash of its link: what reviewers note, as `N:HASH`."""
+
+    seq: int | None
+    """The link's position (the number of cases up to it); None for a bare hash noted before
+    heads carried their position (the hash covers the position anyway)."""
+    link: bytes
+
+    def __str__(self) -> str:
+        return self.link.hex() if self.seq is None else f"{self.seq}:{self.link.hex()}"
+
+    @classmethod
+    def parse(cls, noted: str) -> Head:
+        found = _HEAD.fullmatch(noted.strip().lower())
+        if found is None:
+            raise InvalidHead("a head looks like 12:<64 hex characters>")
+        position, link = found.groups()
+        return cls(None if position is None else int(position), bytes.fromhex(link))
+
+    def names(self, seq: int, link: bytes) -> bool:
+        return link == self.link and self.seq in (None, seq)
+
+
+@dataclass(frozen=True)
+class CaseFields:
+    """The stored fields of one case row, as a version 2 link covers them."""
+
+    id: str
+    form_id: str
+    received_day: dt.date
+    receipt_hash: bytes | None
+    body_digest: bytes
+    """SHA-256 of the sealed body; the link row keeps it too."""
 
 
 def body_hash(body: bytes) -> bytes:
     return hashlib.sha256(body).digest()
 
 
-def link_hash(previous: bytes, seq: int, case_id: str, body_digest: bytes) -> bytes:
-    return hashlib.sha256(
-        _DOMAIN + previous + seq.to_bytes(8, "big") + case_id.encode("ascii") + body_digest
-    ).digest()
+def _field(value: bytes) -> bytes:
+    return len(value).to_bytes(2, "big") + value
 
 
-async def append(session: AsyncSession, case_id: str, body: bytes) -> int:
-    """Add the link for a newly sealed case, in the caller's transaction; its position."""
+def link_hash(version: int, previous: bytes, seq: int, case: CaseFields) -> bytes:
+    """The link at position `seq` (docs/FORMAT.md, "Hash chain")."""
+    start = _DOMAINS[version] + previous + seq.to_bytes(8, "big")
+    if version == 1:
+        return hashlib.sha256(start + case.id.encode("ascii") + case.body_digest).digest()
+    covered = (
+        _field(case.id.encode("ascii"))
+        + _field(case.form_id.encode("utf-8"))
+        + _field(case.received_day.isoformat().encode("ascii"))
+        + _field(case.receipt_hash or b"")
+        + case.body_digest
+    )
+    return hashlib.sha256(start + covered).digest()
+
+
+async def append(
+    session: AsyncSession,
+    case_id: str,
+    form_id: str,
+    received_day: dt.date,
+    receipt_hash: bytes | None,
+    body: bytes,
+) -> int:
+    """Add the link for a newly stored case row, in the caller's transaction; its position."""
     if session.get_bind().dialect.name == "postgresql":
         await session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_LOCK_KEY})
-    head = (
+    head = await current_head(session)
+    seq = (head.seq or 0) + 1
+    case = CaseFields(case_id, form_id, received_day, receipt_hash, body_hash(body))
+    link = link_hash(LINK_VERSION, head.link, seq, case)
+    await session.execute(
+        insert(ChainLink).values(
+            seq=seq,
+            case_id=case_id,
+            version=LINK_VERSION,
+            body_hash=case.body_digest,
+            link_hash=link,
+        )
+    )
+    return seq
+
+
+async def current_head(session: AsyncSession) -> Head:
+    """The newest link, as stored (not verified): `0:` and 32 zero bytes for an empty chain."""
+    newest = (
         await session.execute(
             select(ChainLink.seq, ChainLink.link_hash).order_by(ChainLink.seq.desc()).limit(1)
         )
     ).first()
-    seq = 1 if head is None else head.seq + 1
-    previous = GENESIS if head is None else head.link_hash
-    digest = body_hash(body)
-    link = link_hash(previous, seq, case_id, digest)
-    await session.execute(
-        insert(ChainLink).values(seq=seq, case_id=case_id, body_hash=digest, link_hash=link)
-    )
-    return seq
+    return Head(0, GENESIS) if newest is None else Head(newest.seq, newest.link_hash)
 
 
 @dataclass(frozen=True)
@@ -71,8 +153,8 @@ class ChainReport:
     """Links walked."""
     cases: int
     """Case rows in the database."""
-    head: str
-    """Hex of the last link's hash; note it down to detect later truncation."""
+    head: Head
+    """The last link; note it (printed `N:HASH`) to detect later truncation or rewriting."""
     broken: BrokenLink | None
 
     @property
@@ -80,12 +162,28 @@ class ChainReport:
         return self.broken is None
 
 
-async def _links_with_bodies(
-    session: AsyncSession,
-) -> AsyncIterator[tuple[int, str, bytes, bytes, bytes | None]]:
+class _StoredLink(NamedTuple):
+    seq: int
+    case_id: str
+    version: int
+    body_hash: bytes
+    link_hash: bytes
+    case: CaseFields | None
+    """The case row as stored now (its body hashed afresh); None if it was deleted."""
+
+
+async def _stored_links(session: AsyncSession) -> AsyncIterator[_StoredLink]:
     query = (
         select(
-            ChainLink.seq, ChainLink.case_id, ChainLink.body_hash, ChainLink.link_hash, Case.body
+            ChainLink.seq,
+            ChainLink.case_id,
+            ChainLink.version,
+            ChainLink.body_hash,
+            ChainLink.link_hash,
+            Case.form_id,
+            Case.received_day,
+            Case.receipt_hash,
+            Case.body,
         )
         .outerjoin(Case, Case.id == ChainLink.case_id)
         .order_by(ChainLink.seq)
@@ -93,25 +191,49 @@ async def _links_with_bodies(
     )
     result = await session.stream(query)
     async for row in result:
-        yield row.seq, row.case_id, row.body_hash, row.link_hash, row.body
+        case = None
+        if row.body is not None:
+            case = CaseFields(
+                row.case_id, row.form_id, row.received_day, row.receipt_hash, body_hash(row.body)
+            )
+        yield _StoredLink(row.seq, row.case_id, row.version, row.body_hash, row.link_hash, case)
 
 
-async def verify(session: AsyncSession, expected_head: str | None = None) -> ChainReport:
-    """Walk the whole chain and return the first break, if any."""
+def _check(link: _StoredLink, expected_seq: int, previous: bytes) -> str | None:
+    """Why this link does not hold, or None."""
+    if link.seq != expected_seq:
+        return f"link {expected_seq} is missing"
+    if link.version not in _DOMAINS:
+        return f"link version {link.version} is unknown"
+    if link.case is None:
+        return "the case of this link was deleted"
+    if link.case.body_digest != link.body_hash:
+        return "the sealed case was altered or replaced"
+    if link_hash(link.version, previous, link.seq, link.case) != link.link_hash:
+        return "the case row or the link was altered, or the link does not follow the one before"
+    return None
+
+
+async def verify(session: AsyncSession, expected_head: Head | None = None) -> ChainReport:
+    """Walk the whole chain in `session` and return the first break, if any.
+
+    Every statement must see the same data: give it a `Database.snapshot()` session (or call
+    `verify_database`), or a case committed meanwhile looks like one slipped in unchained.
+    """
     previous, expected_seq, links, broken = GENESIS, 1, 0, None
-    async for seq, case_id, digest, stored_link, body in _links_with_bodies(session):
+    noted_seen = expected_head is not None and expected_head.names(0, GENESIS)
+    async for row in _stored_links(session):
         links += 1
         if broken is not None:
             continue
-        if seq != expected_seq:
-            broken = BrokenLink(expected_seq, None, f"link {expected_seq} is missing")
-        elif body is None:
-            broken = BrokenLink(seq, case_id, "the case of this link was deleted")
-        elif body_hash(body) != digest:
-            broken = BrokenLink(seq, case_id, "the sealed case was altered or replaced")
-        elif link_hash(previous, seq, case_id, digest) != stored_link:
-            broken = BrokenLink(seq, case_id, "the link does not follow from the one before")
-        previous, expected_seq = stored_link, seq + 1
+        reason = _check(row, expected_seq, previous)
+        if reason is not None:
+            missing = row.seq != expected_seq
+            broken = BrokenLink(expected_seq, None if missing else row.case_id, reason)
+            continue
+        previous, expected_seq = row.link_hash, row.seq + 1
+        if expected_head is not None and expected_head.names(row.seq, row.link_hash):
+            noted_seen = True
     cases = (await session.execute(select(func.count()).select_from(Case))).scalar_one()
     if broken is None and cases != links:
         unchained = await session.execute(
@@ -119,7 +241,24 @@ async def verify(session: AsyncSession, expected_head: str | None = None) -> Cha
         )
         first = unchained.scalar_one_or_none()
         broken = BrokenLink(links + 1, first, "a case is stored outside the chain")
-    head = previous.hex()
-    if broken is None and expected_head is not None and head != expected_head.lower():
-        broken = BrokenLink(links, None, "the head differs from the one noted: cases were cut off")
-    return ChainReport(links=links, cases=cases, head=head, broken=broken)
+    if broken is None and expected_head is not None and not noted_seen:
+        broken = _missing_head(expected_head, links)
+    return ChainReport(links=links, cases=cases, head=Head(links, previous), broken=broken)
+
+
+def _missing_head(noted: Head, links: int) -> BrokenLink:
+    if noted.seq is not None and noted.seq > links:
+        return BrokenLink(
+            noted.seq, None, "the chain is shorter than the head noted: cases were cut off"
+        )
+    return BrokenLink(
+        noted.seq or links,
+        None,
+        "the link of the head noted is not in the chain: cases were cut off or replaced",
+    )
+
+
+async def verify_database(db: Database, expected_head: Head | None = None) -> ChainReport:
+    """Verify in one read-only snapshot, which never blocks the bot's writers."""
+    async with db.snapshot() as session:
+        return await verify(session, expected_head)

@@ -110,6 +110,28 @@ class Database:
         except OUTAGES as exc:
             raise StorageUnavailable(type(exc).__name__) from exc
 
+    @asynccontextmanager
+    async def snapshot(self) -> AsyncIterator[AsyncSession]:
+        """One consistent, read-only view across many statements that blocks no writer.
+
+        For `kuager verify`, which may run beside the bot: SQLite's deferred transaction in
+        WAL mode reads one snapshot and takes no write lock; PostgreSQL's default READ
+        COMMITTED would show each statement newer commits, hence REPEATABLE READ READ ONLY.
+        """
+        try:
+            async with self.read_sessions() as session, session.begin():
+                if self.dialect == "postgresql":
+                    # Must be the transaction's first use of its connection to take effect.
+                    await session.connection(
+                        execution_options={
+                            "isolation_level": "REPEATABLE READ",
+                            "postgresql_readonly": True,
+                        }
+                    )
+                yield session
+        except OUTAGES as exc:
+            raise StorageUnavailable(type(exc).__name__) from exc
+
     async def close(self) -> None:
         await self.engine.dispose()
         if self.read_engine is not self.engine:

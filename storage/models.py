@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import DateTime, ForeignKey, LargeBinary, MetaData, String
+from sqlalchemy import DateTime, ForeignKey, LargeBinary, MetaData, String, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 NAMING = {
@@ -84,6 +84,9 @@ class ChainLink(Base):
 
     seq: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     case_id: Mapped[str] = mapped_column(String(32), unique=True)
+    version: Mapped[int] = mapped_column(server_default=text("1"))
+    """Which fields the link covers (docs/FORMAT.md, "Hash chain"); rows from before
+    version 2 read as 1."""
     body_hash: Mapped[bytes] = mapped_column(LargeBinary(32))
     link_hash: Mapped[bytes] = mapped_column(LargeBinary(32))
 

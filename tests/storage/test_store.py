@@ -186,9 +186,8 @@ async def test_unclaimed_attachments_of_abandoned_drafts_are_erased(
 # --- the hash chain -------------------------------------------------------------------------
 
 
-async def _verify(db: Database, head: str | None = None) -> chain.ChainReport:
-    async with db.sessions() as session:
-        return await chain.verify(session, expected_head=head)
+async def _verify(db: Database, head: chain.Head | None = None) -> chain.ChainReport:
+    return await chain.verify_database(db, expected_head=head)
 
 
 async def _three_cases(db: Database, key: ReviewerPrivateKey) -> list[str]:
