@@ -6,9 +6,9 @@ import datetime as dt
 
 from bot.app import HEAD_JOB, HEAD_POSTED_AT
 from bot.config import ReviewersConfig
-from bot.standin import BotApiStandin, SimGroup, SimUser
 from handlers.head import HEAD_POSTED
 from handlers.i18n import _, language
+from standin import BotApiStandin, SimGroup, SimUser
 from storage import chain
 from storage.database import Database
 from storage.keys import ReviewerPrivateKey
