@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import base64
 import os
 import sys
 from pathlib import Path
 
 from bot import reviewer
 from bot.config import Config, ConfigError, default_config_path, load_config
+from storage.crypto.drafts import DraftKeys
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -107,7 +107,7 @@ def dispatch(args: argparse.Namespace, config: Config) -> int:
 
         return cmd_demo(getattr(args, "lang", None))
     if args.command == "draft-key":
-        print(base64.b64encode(os.urandom(32)).decode("ascii"))
+        print(DraftKeys.generate_secret())
         return 0
     raise AssertionError(f"unhandled command {args.command}")
 

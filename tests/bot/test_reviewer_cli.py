@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import delete, select, update
 
+from storage.crypto.keys import ReviewerPublicKey
 from storage.database import Database
-from storage.keys import ReviewerPublicKey
 from storage.models import Case
 from tests.storage.cases import NARRATIVES, detention, store
 

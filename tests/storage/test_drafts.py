@@ -9,8 +9,9 @@ import pytest
 from sqlalchemy import delete, event, select, text, update
 from sqlalchemy.exc import ProgrammingError
 
+from storage.crypto.drafts import DraftKeys, DraftUnreadable
 from storage.database import Database, StorageUnavailable
-from storage.drafts import DraftKeys, DraftStore, DraftUnreadable
+from storage.drafts import DraftStore
 from storage.models import Draft
 from tests.storage.test_store import raw_database_bytes
 
@@ -55,15 +56,6 @@ async def test_nothing_identifying_is_stored_in_clear(
     async with db.sessions() as session:
         row = (await session.execute(select(Draft))).scalar_one()
     assert row.expires_at.minute == 0 and row.expires_at.second == 0, "no exact activity time"
-
-
-async def test_a_draft_needs_the_witness_id_as_well_as_the_key() -> None:
-    blob = KEYS.encrypt(WITNESS, {"a": 1})
-    assert KEYS.decrypt(WITNESS, blob) == {"a": 1}
-    with pytest.raises(DraftUnreadable):
-        KEYS.decrypt(WITNESS + 1, blob)
-    with pytest.raises(DraftUnreadable):
-        DraftKeys.from_secret(b"x" * 32).decrypt(WITNESS, blob)
 
 
 async def test_an_altered_draft_is_refused(db: Database, drafts: DraftStore) -> None:

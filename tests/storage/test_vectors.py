@@ -16,10 +16,10 @@ from typing import Any
 
 import pytest
 
-from storage.drafts import DraftKeys
-from storage.keys import KeyKind, ReviewerPrivateKey, unlock_private_key
-from storage.sealing import KeyStanza, Sealed, open_sealed, unwrap_key
-from storage.stream import open_chunks
+from storage.crypto.drafts import DraftKeys
+from storage.crypto.envelope import KeyStanza, Sealed, open_sealed, unwrap_key
+from storage.crypto.keys import KeyKind, ReviewerPrivateKey, unlock_private_key
+from storage.crypto.stream import open_chunks
 
 VECTORS = Path(__file__).parent / "vectors"
 V1: dict[str, Any] = json.loads((VECTORS / "v1.json").read_text(encoding="utf-8"))

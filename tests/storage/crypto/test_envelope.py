@@ -6,8 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from storage.keys import ReviewerPrivateKey
-from storage.sealing import (
+from storage.crypto.envelope import (
     NoRecipients,
     NotARecipient,
     Sealed,
@@ -15,6 +14,7 @@ from storage.sealing import (
     open_sealed,
     seal,
 )
+from storage.crypto.keys import ReviewerPrivateKey
 
 CASE = "0123456789abcdef0123456789abcdef"
 KEYS = [ReviewerPrivateKey.generate() for _ in range(2)]
