@@ -6,6 +6,10 @@ point on. Appends must be strictly serialised: two writers that read the same he
 fork the chain. On SQLite the transaction already holds the write lock (BEGIN IMMEDIATE, see
 `storage.database`); on PostgreSQL an advisory transaction lock does the same.
 
+A case's report type (`form_id`) is stored in clear beside its body; the body's header holds
+the same form id, authenticated by the body's AES-GCM and covered by the body hash. `verify`
+compares the two, so relabelling a case as another report type shows without a key.
+
 The chain cannot show that its newest links were cut off together with their cases; for that
 `kuager verify` prints the head, which reviewers note and can compare later (`--head`).
 """
@@ -19,6 +23,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.crypto.envelope import TamperedCase, parse_header
 from storage.models import Case, ChainLink
 
 GENESIS = bytes(32)
@@ -80,12 +85,26 @@ class ChainReport:
         return self.broken is None
 
 
+def _labelled_as_sealed(body: bytes, case_id: str, form_id: str) -> bool:
+    """Whether a case row's clear id and form id are the ones sealed into its body's header."""
+    try:
+        sealed_id, sealed_form, _ = parse_header(body)
+    except TamperedCase:
+        return False
+    return (sealed_id, sealed_form) == (case_id, form_id)
+
+
 async def _links_with_bodies(
     session: AsyncSession,
-) -> AsyncIterator[tuple[int, str, bytes, bytes, bytes | None]]:
+) -> AsyncIterator[tuple[int, str, bytes, bytes, bytes | None, str | None]]:
     query = (
         select(
-            ChainLink.seq, ChainLink.case_id, ChainLink.body_hash, ChainLink.link_hash, Case.body
+            ChainLink.seq,
+            ChainLink.case_id,
+            ChainLink.body_hash,
+            ChainLink.link_hash,
+            Case.body,
+            Case.form_id,
         )
         .outerjoin(Case, Case.id == ChainLink.case_id)
         .order_by(ChainLink.seq)
@@ -93,13 +112,13 @@ async def _links_with_bodies(
     )
     result = await session.stream(query)
     async for row in result:
-        yield row.seq, row.case_id, row.body_hash, row.link_hash, row.body
+        yield row.seq, row.case_id, row.body_hash, row.link_hash, row.body, row.form_id
 
 
 async def verify(session: AsyncSession, expected_head: str | None = None) -> ChainReport:
     """Walk the whole chain and return the first break, if any."""
     previous, expected_seq, links, broken = GENESIS, 1, 0, None
-    async for seq, case_id, digest, stored_link, body in _links_with_bodies(session):
+    async for seq, case_id, digest, stored_link, body, form_id in _links_with_bodies(session):
         links += 1
         if broken is not None:
             continue
@@ -111,6 +130,8 @@ async def verify(session: AsyncSession, expected_head: str | None = None) -> Cha
             broken = BrokenLink(seq, case_id, "the sealed case was altered or replaced")
         elif link_hash(previous, seq, case_id, digest) != stored_link:
             broken = BrokenLink(seq, case_id, "the link does not follow from the one before")
+        elif form_id is None or not _labelled_as_sealed(body, case_id, form_id):
+            broken = BrokenLink(seq, case_id, "the case's report type differs from its sealed one")
         previous, expected_seq = stored_link, seq + 1
     cases = (await session.execute(select(func.count()).select_from(Case))).scalar_one()
     if broken is None and cases != links:
