@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import base64
 import json
 import os
 import platform
@@ -51,8 +50,9 @@ from bot.app import POLL_INTERVAL, build_application, open_services, set_command
 from bot.config import Config, ReviewersConfig, SecurityConfig, StorageConfig, TelegramConfig
 from standin import BotApiStandin, SimUser
 from storage import schema
+from storage.crypto.drafts import DraftKeys
+from storage.crypto.keys import KeyKind, ReviewerPrivateKey
 from storage.database import Database
-from storage.keys import KeyKind, ReviewerPrivateKey
 from storage.models import Case
 
 TOKEN = "123456:BENCH"  # noqa: S105  # the stand-in accepts any token; no real bot is involved
@@ -256,7 +256,7 @@ def bench_config(port: int, database_url: str, reviewer_line: str) -> Config:
         ),
         storage=StorageConfig(database_url=database_url),
         reviewers=ReviewersConfig(public_keys=(reviewer_line,)),
-        security=SecurityConfig(draft_key=base64.b64encode(os.urandom(32)).decode()),
+        security=SecurityConfig(draft_key=DraftKeys.generate_secret()),
     )
 
 
@@ -438,7 +438,7 @@ COST_CENTRES = (
     ("editMessageText", ("Bot.edit_message_text",)),
     ("sendMessage", ("Bot.send_message",)),
     ("draft encryption, owner HMAC", ("DraftKeys.",)),
-    ("sealing a case", ("storage/sealing.py", "storage/cases.py", "storage/chain.py")),
+    ("sealing a case", ("storage/crypto/envelope.py", "storage/cases.py", "storage/chain.py")),
     ("database (SQLAlchemy, driver)", ("greenlet_spawn", "aiosqlite", "asyncpg", "sqlalchemy")),
     ("our handlers (forms, screens, i18n)", ("handlers/",)),
     ("PTB dispatch, asyncio, the rest", ("",)),

@@ -30,11 +30,11 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from storage import schema
 from storage.cases import CaseDocument, seal_case
+from storage.crypto.envelope import seal
+from storage.crypto.keys import KeyKind, ReviewerPrivateKey
+from storage.crypto.stream import CHUNK_SIZE, ChunkSealer
 from storage.database import Database
 from storage.export import ExportFormat
-from storage.keys import KeyKind, ReviewerPrivateKey
-from storage.sealing import seal
-from storage.stream import CHUNK_SIZE, ChunkSealer
 
 ANSWERS: dict[str, Any] = {
     "reporter_role": "relative",
@@ -163,11 +163,11 @@ def child_peak_rss_mb(code: str, *args: str) -> float:
     return run_child(code, *args)[0]
 
 
-_IDLE = "import storage.stream, storage.keys"
+_IDLE = "import storage.crypto.stream, storage.crypto.keys"
 _SEAL_FILE = """
 import sys
-from storage.keys import ReviewerPrivateKey
-from storage.stream import ChunkSealer
+from storage.crypto.keys import ReviewerPrivateKey
+from storage.crypto.stream import ChunkSealer
 sealer = ChunkSealer([ReviewerPrivateKey.generate().public], "a" * 32)
 with open(sys.argv[1], "rb") as src, open("/dev/null", "wb") as sink:
     while piece := src.read(1 << 20):
@@ -213,7 +213,7 @@ import asyncio, json, sys, time
 from pathlib import Path
 from storage.database import Database
 from storage.export import ExportFormat, ExportRequest, export_cases
-from storage.keys import ReviewerPrivateKey, KeyKind
+from storage.crypto.keys import ReviewerPrivateKey, KeyKind
 key = ReviewerPrivateKey(KeyKind.X25519, bytes.fromhex(sys.argv[2]))
 async def main():
     db = Database(sys.argv[1])

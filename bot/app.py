@@ -25,8 +25,9 @@ from handlers.registry import register
 from handlers.services import RateLimiter, Services
 from storage import schema
 from storage.attachments import erase_unclaimed
+from storage.crypto.drafts import DraftKeys
 from storage.database import Database, StorageUnavailable
-from storage.drafts import DraftKeys, DraftStore
+from storage.drafts import DraftStore
 
 logger = logging.getLogger(__name__)
 HOUSEKEEPING_EVERY = dt.timedelta(minutes=10)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import base64
 import os
 import sys
 from collections.abc import Callable
@@ -12,6 +11,7 @@ from pathlib import Path
 from bot import reviewer
 from bot.config import Config, ConfigError, default_config_path, load_config
 from handlers.i18n import LANGUAGES
+from storage.crypto.drafts import DraftKeys
 from storage.export import ExportFormat
 
 
@@ -114,7 +114,7 @@ def cmd_db(args: argparse.Namespace, config: Config) -> int:
 
 
 def cmd_draft_key(args: argparse.Namespace, config: Config) -> int:
-    print(base64.b64encode(os.urandom(32)).decode("ascii"))
+    print(DraftKeys.generate_secret())
     return 0
 
 

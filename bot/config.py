@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from storage.keys import InvalidPublicKey, ReviewerPublicKey
+from storage.crypto.keys import InvalidPublicKey, ReviewerPublicKey
 
 ENV_PREFIX = "KUAGER"
 

@@ -19,9 +19,7 @@ decrypted export of every case and `kuager verify`'s result.
 from __future__ import annotations
 
 import asyncio
-import base64
 import json
-import os
 import sys
 import tempfile
 from dataclasses import dataclass, field
@@ -34,9 +32,10 @@ from bot.config import Config, ReviewersConfig, SecurityConfig, StorageConfig, T
 from handlers.context import KuagerApplication
 from standin import BotApiStandin, CallbackAnswer, ChatMessage, SimUser
 from storage import chain
+from storage.crypto.drafts import DraftKeys
+from storage.crypto.keys import ReviewerPrivateKey
 from storage.database import Database
 from storage.export import ExportFormat, ExportRequest, export_cases
-from storage.keys import ReviewerPrivateKey
 
 DEMO_USER = 5_000_000_001
 INTRO = "Kuager demo: you are the witness. Type a number to press a button; Ctrl-D ends.\n"
@@ -62,7 +61,7 @@ def demo_config(standin: BotApiStandin, folder: Path, key: ReviewerPrivateKey) -
         ),
         storage=StorageConfig(database_url=str(folder / "demo.db"), auto_upgrade=True),
         reviewers=ReviewersConfig(public_keys=(key.public.line,)),
-        security=SecurityConfig(draft_key=base64.b64encode(os.urandom(32)).decode()),
+        security=SecurityConfig(draft_key=DraftKeys.generate_secret()),
     )
 
 

@@ -20,9 +20,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from bot.labels import labeller
 from bot.passphrase import PassphraseUnavailable, read_passphrase
 from storage import chain
-from storage.database import Database, StorageUnavailable
-from storage.export import ExportFormat, ExportRequest, count_cases, export_cases
-from storage.keys import (
+from storage.crypto.keys import (
     InvalidKeyFile,
     InvalidPublicKey,
     KeyKind,
@@ -32,6 +30,8 @@ from storage.keys import (
     lock_private_key,
     unlock_private_key,
 )
+from storage.database import Database, StorageUnavailable
+from storage.export import ExportFormat, ExportRequest, count_cases, export_cases
 from storage.reseal import reseal
 
 EXIT_OK, EXIT_PROBLEM, EXIT_USAGE = 0, 1, 2
@@ -45,7 +45,7 @@ def fail(message: str, status: int = EXIT_USAGE) -> int:
 
 
 def load_private_key(path: Path) -> ReviewerPrivateKey:
-    """Read and unlock a key file; raises the storage.keys errors for the caller to word."""
+    """Read and unlock a key file; raises the storage.crypto.keys errors for the caller to word."""
     contents = path.read_bytes()
     return unlock_private_key(contents, read_passphrase(confirm=False))
 

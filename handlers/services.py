@@ -11,9 +11,9 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from storage.crypto.keys import ReviewerPublicKey
 from storage.database import Database
 from storage.drafts import DraftStore
-from storage.keys import ReviewerPublicKey
 
 
 def utc_now() -> dt.datetime:

@@ -25,8 +25,8 @@ from handlers.i18n import negotiate, set_language
 from handlers.screens import Screen, notice
 from handlers.services import Services, Unsaved
 from handlers.session import Session, SessionFormatError
+from storage.crypto.drafts import DraftUnreadable
 from storage.database import StorageUnavailable
-from storage.drafts import DraftUnreadable
 
 logger = logging.getLogger(__name__)
 

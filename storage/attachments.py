@@ -14,10 +14,10 @@ from sqlalchemy import delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.cases import new_object_id
-from storage.keys import KeyKind, ReviewerPrivateKey, ReviewerPublicKey
+from storage.crypto.envelope import KeyStanza, TamperedCase, unwrap_key
+from storage.crypto.keys import KeyKind, ReviewerPrivateKey, ReviewerPublicKey
+from storage.crypto.stream import CHUNK_SIZE, ChunkOpener, ChunkSealer
 from storage.models import Attachment, AttachmentChunk, WrappedKey
-from storage.sealing import KeyStanza, TamperedCase, unwrap_key
-from storage.stream import CHUNK_SIZE, ChunkOpener, ChunkSealer
 
 Source = bytes | Iterable[bytes] | AsyncIterable[bytes]
 

@@ -18,9 +18,9 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import chain
-from storage.keys import ReviewerPublicKey
+from storage.crypto.envelope import FORMAT_VERSION, seal
+from storage.crypto.keys import ReviewerPublicKey
 from storage.models import Attachment, Case, WrappedKey
-from storage.sealing import FORMAT_VERSION, seal
 
 RECEIPT_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 """Crockford's base32: no I, L, O or U, so a code read aloud or retyped survives."""

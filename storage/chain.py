@@ -8,6 +8,10 @@ serialised: two writers that read the same head would fork the chain. On SQLite 
 transaction already holds the write lock (BEGIN IMMEDIATE, see `storage.database`); on
 PostgreSQL an advisory transaction lock does the same.
 
+A case's report type (`form_id`) is stored in clear beside its body; the body's header holds
+the same form id, authenticated by the body's AES-GCM and covered by the body hash. `verify`
+compares the two, so relabelling a case as another report type shows without a key.
+
 The chain is unkeyed: whoever can write the database can rewrite it whole, and cut off its
 newest links together with their cases. What catches both is a head noted off the server
 (`N:HASH`, printed by `kuager verify` and posted by the bot to the reviewers' alert chat):
@@ -26,6 +30,7 @@ from typing import NamedTuple
 from sqlalchemy import func, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.crypto.envelope import TamperedCase, parse_header
 from storage.database import Database
 from storage.models import Case, ChainLink
 
@@ -162,6 +167,15 @@ class ChainReport:
         return self.broken is None
 
 
+def _labelled_as_sealed(body: bytes, case_id: str, form_id: str) -> bool:
+    """Whether a case row's clear id and form id are the ones sealed into its body's header."""
+    try:
+        sealed_id, sealed_form, _ = parse_header(body)
+    except TamperedCase:
+        return False
+    return (sealed_id, sealed_form) == (case_id, form_id)
+
+
 class _StoredLink(NamedTuple):
     seq: int
     case_id: str
@@ -170,6 +184,8 @@ class _StoredLink(NamedTuple):
     link_hash: bytes
     case: CaseFields | None
     """The case row as stored now (its body hashed afresh); None if it was deleted."""
+    labelled_as_sealed: bool
+    """The row's clear id and form id are those sealed into its body's header."""
 
 
 async def _stored_links(session: AsyncSession) -> AsyncIterator[_StoredLink]:
@@ -196,7 +212,10 @@ async def _stored_links(session: AsyncSession) -> AsyncIterator[_StoredLink]:
             case = CaseFields(
                 row.case_id, row.form_id, row.received_day, row.receipt_hash, body_hash(row.body)
             )
-        yield _StoredLink(row.seq, row.case_id, row.version, row.body_hash, row.link_hash, case)
+        labelled = row.body is not None and _labelled_as_sealed(row.body, row.case_id, row.form_id)
+        yield _StoredLink(
+            row.seq, row.case_id, row.version, row.body_hash, row.link_hash, case, labelled
+        )
 
 
 def _check(link: _StoredLink, expected_seq: int, previous: bytes) -> str | None:
@@ -211,6 +230,8 @@ def _check(link: _StoredLink, expected_seq: int, previous: bytes) -> str | None:
         return "the sealed case was altered or replaced"
     if link_hash(link.version, previous, link.seq, link.case) != link.link_hash:
         return "the case row or the link was altered, or the link does not follow the one before"
+    if not link.labelled_as_sealed:
+        return "the case's report type differs from its sealed one"
     return None
 
 

@@ -1,15 +1,9 @@
 """Unfinished reports, encrypted at rest and written the moment each answer arrives.
 
-A draft is the one thing the server must be able to read (to ask the next question), so it
-is encrypted under the server's draft key rather than sealed to reviewers. Two choices limit
-what a thief who takes the database *and* the config can learn:
-
-- rows are keyed by an HMAC of the Telegram user id, never the id itself;
-- each draft's key is derived from the draft key *and* the user id, so opening a draft
-  needs the witness's id, which is stored nowhere: the thief must guess ids one by one.
-
-Drafts expire (72 h by default), are erased on submit, /cancel and /delete, and the SQLite
-file overwrites erased rows (secure_delete) instead of leaving them in free pages.
+This is the store; the encryption it calls is `storage.crypto.drafts` (`DraftKeys`), which
+says who can open a draft row: the draft key *and* the witness's Telegram id, which is stored
+nowhere. Drafts expire (72 h by default), are erased on submit, /cancel and /delete, and the
+SQLite file overwrites erased rows (secure_delete) instead of leaving them in free pages.
 
 Every answer is written through to the database at once; the rows of recently active
 witnesses are also kept in memory, still encrypted, so the next answer needs no read. Without
@@ -26,74 +20,19 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import functools
-import hashlib
-import hmac
-import json
-import os
 import weakref
 from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from sqlalchemy import Insert, Table, delete, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.crypto.drafts import DraftKeys
 from storage.database import Database, after_commit
 from storage.models import Draft
-
-_NONCE = 12
-
-
-class DraftUnreadable(Exception):
-    """A stored draft does not decrypt (altered, or the draft key changed)."""
-
-
-def _hkdf(secret: bytes, info: bytes) -> bytes:
-    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=info).derive(secret)
-
-
-@dataclass(frozen=True)
-class DraftKeys:
-    """Keys derived from `[security] draft_key`; the draft key itself is used for nothing else."""
-
-    owner_key: bytes
-    content_key: bytes
-
-    @classmethod
-    def from_secret(cls, draft_key: bytes) -> DraftKeys:
-        return cls(
-            owner_key=_hkdf(draft_key, b"kuager/v1/draft-owner"),
-            content_key=_hkdf(draft_key, b"kuager/v1/draft-content"),
-        )
-
-    def owner(self, user_id: int) -> bytes:
-        """The row key for a witness: recognisable on return, not reversible to the id."""
-        return hmac.new(self.owner_key, str(user_id).encode(), hashlib.sha256).digest()
-
-    def _aead(self, user_id: int) -> AESGCM:
-        return AESGCM(hmac.new(self.content_key, str(user_id).encode(), hashlib.sha256).digest())
-
-    def encrypt(self, user_id: int, state: dict[str, Any]) -> bytes:
-        nonce = os.urandom(_NONCE)
-        plain = json.dumps(state, ensure_ascii=False, separators=(",", ":")).encode()
-        return nonce + self._aead(user_id).encrypt(nonce, plain, self.owner(user_id))
-
-    def decrypt(self, user_id: int, blob: bytes) -> dict[str, Any]:
-        try:
-            plain = self._aead(user_id).decrypt(blob[:_NONCE], blob[_NONCE:], self.owner(user_id))
-            state = json.loads(plain)
-        except (InvalidTag, ValueError):
-            raise DraftUnreadable("the stored draft does not decrypt") from None
-        if not isinstance(state, dict):
-            raise DraftUnreadable("the stored draft is not a draft")
-        return state
-
 
 _Row = tuple[bytes, dt.datetime]
 """A stored draft as the database holds it: encrypted body, expiry."""

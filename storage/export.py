@@ -27,10 +27,10 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.attachments import open_attachment
+from storage.crypto.envelope import KeyStanza, NotARecipient, Sealed, TamperedCase, open_sealed
+from storage.crypto.keys import ReviewerPrivateKey
 from storage.database import Database
-from storage.keys import ReviewerPrivateKey
 from storage.models import Case, WrappedKey
-from storage.sealing import KeyStanza, NotARecipient, Sealed, TamperedCase, open_sealed
 
 META_COLUMNS = (
     "case_id",

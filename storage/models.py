@@ -93,7 +93,7 @@ class ChainLink(Base):
 
 class Draft(Base):
     """A witness's unfinished report, encrypted with a key derived from the draft key and
-    the witness's Telegram id (see storage.drafts)."""
+    the witness's Telegram id (see storage.crypto.drafts)."""
 
     __tablename__ = "drafts"
 

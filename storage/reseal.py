@@ -10,10 +10,10 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
+from storage.crypto.envelope import KeyStanza, TamperedCase, unwrap_key, wrap_key
+from storage.crypto.keys import ReviewerPrivateKey, ReviewerPublicKey
 from storage.database import Database
-from storage.keys import ReviewerPrivateKey, ReviewerPublicKey
 from storage.models import WrappedKey
-from storage.sealing import KeyStanza, TamperedCase, unwrap_key, wrap_key
 
 BATCH = 500
 

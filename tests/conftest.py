@@ -14,8 +14,8 @@ import pytest
 from sqlalchemy import text
 
 from storage import schema
+from storage.crypto.keys import KdfParams, KeyKind, ReviewerPrivateKey
 from storage.database import Database
-from storage.keys import KdfParams, KeyKind, ReviewerPrivateKey
 
 TEST_DATABASE_ENV = "KUAGER_TEST_DATABASE_URL"
 FAST_KDF = KdfParams(memory_kib=1024, iterations=1, lanes=1)

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from bot.config import Config, ConfigError, load_config
-from storage.keys import ReviewerPrivateKey
+from storage.crypto.keys import ReviewerPrivateKey
+from tests.bot.test_reviewer_cli import kuager
 
 KEY_A = ReviewerPrivateKey.generate().public
 KEY_B = ReviewerPrivateKey.generate().public
@@ -79,3 +80,11 @@ def test_draft_key_must_be_32_bytes() -> None:
     for bad in ("", "short", base64.b64encode(b"x" * 16).decode()):
         with pytest.raises(ConfigError, match="draft_key"):
             load_config(None, env={"KUAGER_SECURITY_DRAFT_KEY": bad}).draft_key_bytes()
+
+
+def test_kuager_draft_key_prints_a_fresh_key_the_config_accepts() -> None:
+    printed = [kuager("draft-key").stdout.strip() for _ in range(2)]
+    assert printed[0] != printed[1]
+    for line in printed:
+        config = load_config(None, env={"KUAGER_SECURITY_DRAFT_KEY": line})
+        assert len(config.draft_key_bytes()) == 32

@@ -7,9 +7,9 @@ from pathlib import Path
 
 from bot.labels import labeller
 from handlers.i18n import _, language
+from storage.crypto.keys import ReviewerPrivateKey
 from storage.database import Database
 from storage.export import ExportFormat, ExportRequest, export_cases
-from storage.keys import ReviewerPrivateKey
 from tests.storage.cases import NARRATIVES, detention, store
 
 

@@ -9,13 +9,16 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from sqlalchemy import delete, select, update
 
+from storage.cases import Receipt
+from storage.crypto.envelope import case_header, parse_header
+from storage.crypto.keys import ReviewerPublicKey
 from storage.database import Database
-from storage.keys import ReviewerPublicKey
 from storage.models import Case
 from tests.storage.cases import NARRATIVES, detention, store
 
@@ -116,22 +119,10 @@ async def test_wrong_passphrase_is_one_line_and_status_2(
     assert not (tmp_path / "x.csv").exists()
 
 
-async def test_tampered_case_fails_export_and_verify(
-    keys: Path, database_url: str, tmp_path: Path
+async def export_and_verify_name_the_tampered_case(
+    keys: Path, database_url: str, tmp_path: Path, good: Receipt, bad: Receipt
 ) -> None:
-    db = Database(database_url)
-    try:
-        good = await store(db, detention("ru"), [public(keys, "alice")])
-        bad = await store(db, detention("en"), [public(keys, "alice")])
-        async with db.transaction() as session:
-            body = (
-                await session.execute(select(Case.body).where(Case.id == bad.case_id))
-            ).scalar_one()
-            await session.execute(
-                update(Case).where(Case.id == bad.case_id).values(body=body[:-3] + b"xyz")
-            )
-    finally:
-        await db.close()
+    """`export` skips and names the tampered case, `verify` names it; both exit 1."""
     result = await asyncio.to_thread(
         kuager,
         "export",
@@ -153,6 +144,58 @@ async def test_tampered_case_fails_export_and_verify(
     verified = await asyncio.to_thread(kuager, "verify", "--database", database_url)
     assert verified.returncode == 1
     assert f"BROKEN at link 2 (case {bad.case_id})" in verified.stderr
+
+
+async def store_two_and_alter_the_second(
+    keys: Path, database_url: str, alter: Callable[[bytes], dict[str, object]]
+) -> tuple[Receipt, Receipt]:
+    """Two sealed cases; then the second's row gets the columns `alter` makes of its body,
+    as someone with write access to the database could do."""
+    db = Database(database_url)
+    try:
+        good = await store(db, detention("ru"), [public(keys, "alice")])
+        bad = await store(db, detention("en"), [public(keys, "alice")])
+        async with db.transaction() as session:
+            body = (
+                await session.execute(select(Case.body).where(Case.id == bad.case_id))
+            ).scalar_one()
+            await session.execute(update(Case).where(Case.id == bad.case_id).values(alter(body)))
+    finally:
+        await db.close()
+    return good, bad
+
+
+async def test_tampered_case_fails_export_and_verify(
+    keys: Path, database_url: str, tmp_path: Path
+) -> None:
+    good, bad = await store_two_and_alter_the_second(
+        keys, database_url, lambda body: {"body": body[:-3] + b"xyz"}
+    )
+    await export_and_verify_name_the_tampered_case(keys, database_url, tmp_path, good, bad)
+
+
+def relabelled(body: bytes) -> dict[str, object]:
+    """The case's report type changed in its clear column only."""
+    return {"form_id": "missing_person"}
+
+
+def relabelled_with_its_header(body: bytes) -> dict[str, object]:
+    """The case's report type changed in its clear column and in its body's clear header."""
+    case_id, _, header_len = parse_header(body)
+    return {
+        "form_id": "missing_person",
+        "body": case_header(case_id, "missing_person") + body[header_len:],
+    }
+
+
+@pytest.mark.parametrize("alter", [relabelled, relabelled_with_its_header])
+async def test_a_case_relabelled_as_another_report_type_fails_export_and_verify(
+    keys: Path, database_url: str, tmp_path: Path, alter: Callable[[bytes], dict[str, object]]
+) -> None:
+    # Given two sealed cases, the second relabelled in the database as another report type
+    good, bad = await store_two_and_alter_the_second(keys, database_url, alter)
+    # When the reviewer exports and verifies, then both name the relabelled case and exit 1
+    await export_and_verify_name_the_tampered_case(keys, database_url, tmp_path, good, bad)
 
 
 async def test_verify_reports_count_and_first_broken_link(keys: Path, database_url: str) -> None:

@@ -9,8 +9,8 @@ import sqlite3
 import pytest
 from sqlalchemy import delete
 
+from storage.crypto.keys import ReviewerPrivateKey
 from storage.database import Database
-from storage.keys import ReviewerPrivateKey
 from storage.models import Case, ChainLink
 from tests.bot.test_reviewer_cli import kuager
 from tests.conftest import on_postgres

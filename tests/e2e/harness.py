@@ -18,8 +18,8 @@ from bot.config import Config, ReviewersConfig, SecurityConfig, StorageConfig, T
 from handlers.context import KuagerApplication
 from handlers.services import Services
 from standin import BotApiStandin, ChatMessage, SimUser
+from storage.crypto.keys import ReviewerPrivateKey
 from storage.database import Database
-from storage.keys import ReviewerPrivateKey
 from storage.models import Case
 
 DRAFT_KEY = base64.b64encode(bytes(range(32))).decode()

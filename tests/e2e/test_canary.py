@@ -10,7 +10,7 @@ import signal
 from pathlib import Path
 
 from standin import BotApiStandin
-from storage.keys import ReviewerPrivateKey
+from storage.crypto.keys import ReviewerPrivateKey
 from tests.e2e.test_crash import BotProcess, Phone, press_send, reply_to, tap
 from tests.storage.test_store import raw_database_bytes
 

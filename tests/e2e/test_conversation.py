@@ -10,9 +10,9 @@ from sqlalchemy import func, select
 from handlers.forms.reading import TOWN_PROMPT
 from handlers.i18n import _, language
 from standin import BotApiStandin
+from storage.crypto.keys import ReviewerPrivateKey
 from storage.database import Database
 from storage.export import ExportFormat, ExportRequest, export_cases
-from storage.keys import ReviewerPrivateKey
 from storage.models import Case, Draft
 from tests.e2e.harness import Witness, running_bot
 

@@ -19,8 +19,8 @@ import pytest
 
 from standin import BotApiStandin, ChatMessage, SimUser
 from storage import chain
+from storage.crypto.keys import ReviewerPrivateKey
 from storage.database import Database
-from storage.keys import ReviewerPrivateKey
 from tests.e2e.harness import DRAFT_KEY, cases
 
 KUAGER = shutil.which("kuager", path=str(Path(sys.executable).parent)) or "kuager"

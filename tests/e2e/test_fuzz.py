@@ -33,10 +33,10 @@ from handlers.i18n import _, language, negotiate
 from handlers.session import Session
 from standin import BotApiStandin, SimUser
 from storage import chain
+from storage.crypto.keys import ReviewerPrivateKey
 from storage.database import Database
 from storage.drafts import DraftStore
 from storage.export import ExportFormat, ExportRequest, export_cases
-from storage.keys import ReviewerPrivateKey
 from tests.e2e.harness import RunningBot, Witness, hurry, running_bot
 from tests.e2e.traffic import KINDS, NASTY, Act, Storm, fit
 

@@ -10,8 +10,8 @@ from handlers.head import HEAD_POSTED
 from handlers.i18n import _, language
 from standin import BotApiStandin, SimGroup, SimUser
 from storage import chain
+from storage.crypto.keys import ReviewerPrivateKey
 from storage.database import Database
-from storage.keys import ReviewerPrivateKey
 from tests.e2e.harness import RunningBot, hurry, running_bot
 
 ALERT_CHAT = -100777

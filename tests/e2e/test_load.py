@@ -25,9 +25,9 @@ from handlers.forms import FORMS
 from handlers.i18n import LANGUAGES, _, language, negotiate
 from standin import BotApiStandin, SimUser
 from storage import chain
+from storage.crypto.keys import ReviewerPrivateKey
 from storage.database import Database
 from storage.export import ExportFormat, ExportRequest, export_cases
-from storage.keys import ReviewerPrivateKey
 from tests.e2e.harness import RunningBot, Witness, running_bot
 from tests.e2e.traffic import ChatWatch, Pilot, percentile
 

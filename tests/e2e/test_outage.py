@@ -15,7 +15,7 @@ from sqlalchemy.engine import make_url
 
 from handlers import texts
 from standin import BotApiStandin
-from storage.keys import ReviewerPrivateKey
+from storage.crypto.keys import ReviewerPrivateKey
 from tests.conftest import on_postgres
 from tests.e2e.harness import cases, running_bot
 

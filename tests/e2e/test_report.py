@@ -17,9 +17,9 @@ from handlers import texts
 from handlers.i18n import _, language
 from locales import LOCALES_DIR
 from standin import BotApiStandin
+from storage.crypto.keys import ReviewerPrivateKey
 from storage.database import Database
 from storage.export import ExportFormat, ExportRequest, export_cases
-from storage.keys import ReviewerPrivateKey
 from tests.e2e.harness import running_bot
 
 NARRATIVES = {

@@ -10,9 +10,9 @@ import pytest
 
 from bot.config import ReviewersConfig
 from standin import BotApiStandin
+from storage.crypto.keys import ReviewerPrivateKey
 from storage.database import Database
 from storage.export import ExportFormat, ExportRequest, export_cases
-from storage.keys import ReviewerPrivateKey
 from tests.e2e.harness import Witness, hurry, running_bot
 
 PHOTO = b"\xff\xd8\xff\xe0" + b"injury photo " * 5000

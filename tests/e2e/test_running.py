@@ -13,8 +13,8 @@ from sqlalchemy import func, select
 from handlers.services import Services
 from standin import BotApiStandin
 from storage.attachments import seal_attachment
+from storage.crypto.keys import ReviewerPrivateKey
 from storage.database import Database
-from storage.keys import ReviewerPrivateKey
 from storage.models import Attachment, Draft
 from tests.e2e.harness import running_bot
 from tests.e2e.test_crash import KUAGER, BotProcess

@@ -7,8 +7,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from storage.cases import AttachmentRef, CaseDocument, Receipt, seal_case
+from storage.crypto.keys import ReviewerPublicKey
 from storage.database import Database
-from storage.keys import ReviewerPublicKey
 
 NARRATIVES = {
     "kk": "Ағамды Алматыда азаматтық киімдегі адамдар ұстап әкетті, қайда екені белгісіз.",

@@ -11,8 +11,8 @@ from sqlalchemy import delete, event, select, update
 from sqlalchemy.util import await_only
 
 from storage import chain, schema
+from storage.crypto.keys import ReviewerPrivateKey
 from storage.database import Database
-from storage.keys import ReviewerPrivateKey
 from storage.models import Case, ChainLink
 from tests.storage.cases import detention, store
 

@@ -4,18 +4,24 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import hashlib
+import hmac
 
 import pytest
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from sqlalchemy import delete, event, select, text, update
 from sqlalchemy.exc import ProgrammingError
 
+from storage.crypto.drafts import DraftKeys, DraftUnreadable
 from storage.database import Database, StorageUnavailable
-from storage.drafts import DraftKeys, DraftStore, DraftUnreadable
+from storage.drafts import DraftStore
 from storage.models import Draft
 from tests.storage.test_store import raw_database_bytes
 
 NOW = dt.datetime(2022, 1, 6, 14, 23, 5, tzinfo=dt.UTC)
-KEYS = DraftKeys.from_secret(b"k" * 32)
+DRAFT_KEY = b"k" * 32
+KEYS = DraftKeys.from_secret(DRAFT_KEY)
 CANARY = "DRAFT-CANARY-Айгүл"
 WITNESS = 5_550_001_234
 
@@ -57,13 +63,43 @@ async def test_nothing_identifying_is_stored_in_clear(
     assert row.expires_at.minute == 0 and row.expires_at.second == 0, "no exact activity time"
 
 
-async def test_a_draft_needs_the_witness_id_as_well_as_the_key() -> None:
-    blob = KEYS.encrypt(WITNESS, {"a": 1})
-    assert KEYS.decrypt(WITNESS, blob) == {"a": 1}
-    with pytest.raises(DraftUnreadable):
-        KEYS.decrypt(WITNESS + 1, blob)
-    with pytest.raises(DraftUnreadable):
-        DraftKeys.from_secret(b"x" * 32).decrypt(WITNESS, blob)
+def keys_without_the_witness_id(row: Draft) -> list[bytes]:
+    """Every AES key a thief can make from the draft key and a row's stored columns alone:
+    the draft key, the keys derived from it, the owner column, and each of these keyed with
+    (or hashed with) each stored column."""
+    bases = [DRAFT_KEY, KEYS.owner_key, KEYS.content_key, row.owner]
+    columns = [b"", row.owner, row.owner.hex().encode(), row.body[:12]]
+    columns.append(row.expires_at.isoformat().encode())
+    keys = list(bases)
+    for base in bases:
+        for column in columns:
+            keys.append(hmac.new(base, column, hashlib.sha256).digest())
+            keys.append(hashlib.sha256(base + column).digest())
+    return keys
+
+
+def opens(key: bytes, row: Draft) -> bool:
+    for associated_data in (row.owner, b"", None):
+        try:
+            AESGCM(key).decrypt(row.body[:12], row.body[12:], associated_data)
+        except InvalidTag:
+            continue
+        return True
+    return False
+
+
+async def test_the_draft_key_and_every_stored_column_open_nothing_without_the_witness_id(
+    db: Database, drafts: DraftStore
+) -> None:
+    # Given a witness's draft as the database stores it, and a thief who has the draft key too
+    await save(db, drafts, WITNESS, {"answers": {"narrative": CANARY}})
+    async with db.sessions() as session:
+        row = (await session.execute(select(Draft))).scalar_one()
+    # When the thief tries every key the draft key and the row's columns give
+    opened = [key.hex() for key in keys_without_the_witness_id(row) if opens(key, row)]
+    # Then none opens it; with the witness's Telegram id it opens
+    assert opened == []
+    assert KEYS.decrypt(WITNESS, row.body) == {"answers": {"narrative": CANARY}}
 
 
 async def test_an_altered_draft_is_refused(db: Database, drafts: DraftStore) -> None:

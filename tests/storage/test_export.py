@@ -12,9 +12,9 @@ from sqlalchemy import select, update
 
 from storage.attachments import seal_attachment
 from storage.cases import AttachmentRef
+from storage.crypto.keys import ReviewerPrivateKey
 from storage.database import Database
 from storage.export import ExportFormat, ExportRequest, defuse, export_cases, safe_file_name
-from storage.keys import ReviewerPrivateKey
 from storage.models import Case
 from tests.storage.cases import NARRATIVES, detention, store
 

@@ -19,11 +19,11 @@ from storage.cases import (
     normalise_receipt,
     seal_case,
 )
+from storage.crypto.envelope import TamperedCase
+from storage.crypto.keys import ReviewerPrivateKey
+from storage.crypto.stream import CHUNK_SIZE
 from storage.database import Database
-from storage.keys import ReviewerPrivateKey
 from storage.models import Attachment, AttachmentChunk, Case, ChainLink
-from storage.sealing import TamperedCase
-from storage.stream import CHUNK_SIZE
 from tests.conftest import on_postgres
 from tests.storage.cases import detention, store
 

@@ -5,7 +5,13 @@ plaintext is cut into CHUNK_SIZE pieces, each sealed with AES-256-GCM under the 
 data key with nonce = 11-byte big-endian chunk counter || 1-byte final flag. Because the
 counter is in the nonce, reordered or swapped chunks fail; because only the last chunk carries
 the final flag, a stream cut short (or extended) fails too. Memory is one chunk whatever the
-file size. Layout: docs/FORMAT.md.
+file size. Layout: docs/FORMAT.md (section 4).
+
+Who can decrypt what: the data key is wrapped to the reviewers exactly as a case body's is
+(`storage.crypto.envelope`), so only they can open an attachment.
+
+One call each way: `seal_chunks(pieces, ChunkSealer(recipients, attachment_id))` and
+`open_chunks(chunks, data_key, attachment_id)`; every failure to open is `TamperedAttachment`.
 """
 
 from __future__ import annotations
@@ -16,13 +22,25 @@ from collections.abc import Iterable, Iterator, Sequence
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from storage.keys import ReviewerPublicKey
-from storage.sealing import FORMAT_VERSION, KeyStanza, TamperedCase, new_data_key, wrap_for_all
+from storage.crypto.envelope import (
+    FORMAT_VERSION,
+    KeyStanza,
+    TamperedCase,
+    new_data_key,
+    wrap_for_all,
+)
+from storage.crypto.keys import ReviewerPublicKey
 
 CHUNK_SIZE = 64 * 1024
 TAG_BYTES = 16
 ATTACHMENT_MAGIC = b"KGRA"
 _MAX_CHUNKS = 1 << 88
+
+
+class TamperedAttachment(TamperedCase):
+    """Every failure to open an attachment: a chunk altered, reordered, moved from another
+    attachment, missing, or added after the final one. A `TamperedCase`, so whoever opens
+    cases and their attachments handles both alike."""
 
 
 def _nonce(counter: int, final: bool) -> bytes:
@@ -115,22 +133,22 @@ class ChunkOpener:
 
     def open(self, chunk: bytes, *, final: bool) -> bytes:
         if not final and len(chunk) != CHUNK_SIZE + TAG_BYTES:
-            raise TamperedCase("a chunk before the last is not full-sized")
+            raise TamperedAttachment("a chunk before the last is not full-sized")
         try:
             plain = self._aead.decrypt(_nonce(self._counter, final), chunk, self._aad)
         except InvalidTag:
-            raise TamperedCase("an attachment chunk does not authenticate") from None
+            raise TamperedAttachment("an attachment chunk does not authenticate") from None
         self._counter += 1
         return plain
 
 
 def open_chunks(chunks: Iterable[bytes], data_key: bytes, attachment_id: str) -> Iterator[bytes]:
-    """Plaintext pieces of a sealed stream; `TamperedCase` on any alteration or truncation."""
+    """Plaintext pieces of a sealed stream; `TamperedAttachment` on any alteration or cut."""
     opener = ChunkOpener(data_key, attachment_id)
     iterator = iter(chunks)
     current = next(iterator, None)
     if current is None:
-        raise TamperedCase("attachment has no chunks")
+        raise TamperedAttachment("attachment has no chunks")
     while current is not None:
         following = next(iterator, None)
         yield opener.open(current, final=following is None)

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from storage.keys import (
+from storage.crypto.keys import (
     InvalidKeyFile,
     InvalidPublicKey,
     KeyKind,

@@ -1,13 +1,17 @@
-"""Sealing: every encryption the server does to cases and attachments goes through here.
+"""The envelope: a case body sealed to the reviewers' public keys, and the wrapped data keys.
 
-Who can decrypt what: a sealed object (a case body or an attachment) is encrypted under a
-fresh random 256-bit data key; that data key is wrapped with HPKE (RFC 9180) to each
-reviewer public key and to nothing else. The server keeps no private key and forgets the
-data key as soon as the object is sealed, so neither it nor anyone who seizes it can open
-what it stored. The byte layout is specified in docs/FORMAT.md.
+Who can decrypt what: a sealed object (a case body, or an attachment's stream in
+`storage.crypto.stream`) is encrypted under a fresh random 256-bit data key; that data key is
+wrapped with HPKE (RFC 9180) to each reviewer public key and to nothing else. The server keeps
+no private key and forgets the data key as soon as the object is sealed, so neither it nor
+anyone who seizes it can open what it stored. The byte layout is specified in docs/FORMAT.md
+(sections 2 and 3).
 
 Wrapped keys ("stanzas") are kept apart from the body, so that adding a reviewer later
 (`reseal`) appends a stanza without touching the ciphertext the hash chain covers.
+
+One call each way: `seal(payload, recipients, ...)` and `open_sealed(sealed, private_key, ...)`;
+every failure is a `SealingError`.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ from dataclasses import dataclass, field
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from storage.keys import KeyKind, ReviewerPrivateKey, ReviewerPublicKey
+from storage.crypto.keys import KeyKind, ReviewerPrivateKey, ReviewerPublicKey
 
 FORMAT_VERSION = 1
 CASE_MAGIC = b"KGRC"
@@ -33,7 +37,7 @@ _WRAP_INFO = b"kuager/v1/wrap\x00"
 
 
 class SealingError(Exception):
-    """Base of the sealing errors."""
+    """Every failure of sealing or opening an envelope; the subclasses say which kind."""
 
 
 class NotARecipient(SealingError):
@@ -71,6 +75,7 @@ class Sealed:
 
 
 def new_data_key() -> bytes:
+    """A fresh random 256-bit data key for one sealed object (a case body or an attachment)."""
     return AESGCM.generate_key(bit_length=256)
 
 
@@ -113,7 +118,7 @@ def case_header(object_id: str, context: str) -> bytes:
     """The body's clear header, also its AEAD associated data: magic, version, id, form id."""
     oid, ctx = object_id.encode("ascii"), context.encode("utf-8")
     if len(oid) > 255 or len(ctx) > 255:
-        raise ValueError("object id and context must each fit in 255 bytes")
+        raise SealingError("object id and context must each fit in 255 bytes")
     return CASE_MAGIC + struct.pack("BB", FORMAT_VERSION, len(oid)) + oid + bytes([len(ctx)]) + ctx
 
 

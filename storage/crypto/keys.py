@@ -10,6 +10,10 @@ Two kinds of key:
 - `mlkem768x25519`: the post-quantum hybrid KEM, so a state that stores today's ciphertexts
   cannot open them with a future quantum computer. The public line is long (about 1,600
   characters) but pastes into the config like the other.
+
+One call each way: `lock_private_key(key, passphrase)` and `unlock_private_key(contents,
+passphrase)`; a new key is `ReviewerPrivateKey.generate(kind)`; every failure is a
+`KeyProblem`. The key file's layout is docs/FORMAT.md section 1.
 """
 
 from __future__ import annotations
@@ -34,11 +38,11 @@ KEY_FILE_VERSION = 1
 
 
 class KeyProblem(Exception):
-    """Base of the key errors; the CLI turns each into one line and an exit status."""
+    """Every failure of a reviewer key; the CLI turns each into one line and an exit status."""
 
 
 class InvalidPublicKey(KeyProblem):
-    """A public-key line is not one Kuager can seal to."""
+    """A public key (a config line, or a stored stanza's kind) is not one Kuager knows."""
 
 
 class InvalidKeyFile(KeyProblem):
@@ -65,7 +69,7 @@ class KeyKind(StrEnum):
         for kind, value in _KIND_CODES.items():
             if value == code:
                 return kind
-        raise ValueError(f"unknown key kind code {code}")
+        raise InvalidPublicKey(f"unknown key kind code {code}")
 
     @property
     def suite(self) -> hpke.Suite:

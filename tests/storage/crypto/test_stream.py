@@ -7,9 +7,9 @@ import os
 
 import pytest
 
-from storage.keys import ReviewerPrivateKey
-from storage.sealing import TamperedCase, unwrap_key
-from storage.stream import CHUNK_SIZE, ChunkSealer, open_chunks, seal_chunks
+from storage.crypto.envelope import TamperedCase, unwrap_key
+from storage.crypto.keys import ReviewerPrivateKey
+from storage.crypto.stream import CHUNK_SIZE, ChunkSealer, open_chunks, seal_chunks
 
 KEY = ReviewerPrivateKey.generate()
 ATT = "a" * 32

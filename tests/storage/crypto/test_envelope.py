@@ -6,15 +6,18 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from storage.keys import ReviewerPrivateKey
-from storage.sealing import (
+from storage.crypto.envelope import (
     NoRecipients,
     NotARecipient,
     Sealed,
     TamperedCase,
+    case_header,
     open_sealed,
+    parse_header,
     seal,
+    unwrap_key,
 )
+from storage.crypto.keys import ReviewerPrivateKey
 
 CASE = "0123456789abcdef0123456789abcdef"
 KEYS = [ReviewerPrivateKey.generate() for _ in range(2)]
@@ -46,6 +49,27 @@ def test_a_body_moved_to_another_case_or_form_fails() -> None:
         open_sealed(sealed, KEYS[0], object_id="f" * 32, context="detention")
     with pytest.raises(TamperedCase):
         open_sealed(sealed, KEYS[0], object_id=CASE, context="missing_person")
+
+
+@pytest.mark.parametrize(
+    ("object_id", "context"), [(CASE, "missing_person"), ("f" * 32, "detention")]
+)
+def test_a_body_whose_header_was_rewritten_does_not_open(object_id: str, context: str) -> None:
+    """The clear header is the AES-GCM associated data: rewriting it (and the row's labels to
+    match, as write access to the database allows) gives a body that opens under no label."""
+    sealed = seal(b"x", [KEYS[0].public], object_id=CASE, context="detention")
+    header_len = parse_header(sealed.body)[2]
+    relabelled = Sealed(case_header(object_id, context) + sealed.body[header_len:], sealed.stanzas)
+    with pytest.raises(TamperedCase):
+        open_sealed(relabelled, KEYS[0], object_id=object_id, context=context)
+
+
+def test_a_wrapped_key_opens_only_for_the_object_it_was_wrapped_for() -> None:
+    """The object id is HPKE's `info`: a stanza copied to another object's row does not open."""
+    sealed = seal(b"x", [KEYS[0].public], object_id=CASE, context="detention")
+    assert len(unwrap_key(sealed.stanzas, KEYS[0], CASE)) == 32
+    with pytest.raises(TamperedCase):
+        unwrap_key(sealed.stanzas, KEYS[0], "f" * 32)
 
 
 def test_padding_hides_small_differences_in_length() -> None:

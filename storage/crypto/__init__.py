@@ -1,0 +1,35 @@
+"""All of Kuager's cryptography, in four modules a cryptographer can read in one sitting.
+
+Nothing outside this package touches a cipher, a key or a nonce (a test holds the rule:
+no `cryptography.hazmat` import and no `AESGCM` elsewhere in the product). The byte layouts
+are specified in docs/FORMAT.md, well enough to read stored data without this code.
+
+| module     | what it does                                                  | FORMAT.md |
+|------------|---------------------------------------------------------------|-----------|
+| `keys`     | reviewer key pairs (X25519, or ML-KEM-768 + X25519), the      | §1        |
+|            | public line pasted into the config, and the private key file  |           |
+|            | locked with Argon2id + AES-256-GCM                            |           |
+| `envelope` | a case body: AES-256-GCM under a fresh data key, with its     | §2, §3    |
+|            | clear header as associated data; the data key wrapped with    |           |
+|            | HPKE (RFC 9180) to each reviewer key ("stanzas")              |           |
+| `stream`   | an attachment: the same data-key wrapping, the file sealed in | §4        |
+|            | 64 KiB AES-256-GCM chunks (STREAM: counter and final flag in  |           |
+|            | the nonce)                                                    |           |
+| `drafts`   | a witness's unfinished report at rest: AES-256-GCM under a    | §7        |
+|            | key derived from the server's draft key and the witness's id  |           |
+
+Who can decrypt what:
+- **Cases and attachments**: only the holders of the reviewer private keys they were sealed
+  to, on their own laptops. The server holds public keys only and forgets each data key once
+  the object is sealed; a seized server or database opens nothing.
+- **A reviewer's key file**: whoever has the file *and* its passphrase.
+- **A draft**: the running bot, which holds the draft key and is told the witness's id by
+  each Telegram update. A thief needs the draft key (the server's config) *and* the id,
+  which is stored nowhere; drafts are erased on send, cancel, delete and after 72 hours.
+
+Each module has one call each way, one exception class for all of its failures
+(`KeyProblem`, `SealingError`, `TamperedAttachment`, `DraftUnreadable`) and its own key
+generation (`ReviewerPrivateKey.generate`, `new_data_key`, `DraftKeys.generate_secret`).
+Not here: the hash chain (`storage.chain`, evidence of deletion, not secrecy) and receipt
+codes (`storage.cases`, random codes stored as SHA-256) — hashes only, no keys.
+"""
