@@ -125,7 +125,9 @@ async def _export(database_url: str, key: ReviewerPrivateKey, request: ExportReq
             MofNCompleteColumn(),
             TimeRemainingColumn(),
         )
-        with Progress(*columns, console=err, transient=True) as progress:
+        # Off without a terminal: a script reading stderr gets only the lines below.
+        bar = Progress(*columns, console=err, transient=True, disable=not err.is_terminal)
+        with bar as progress:
             task = progress.add_task("export", total=total)
             try:
                 tally = await export_cases(

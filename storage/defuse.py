@@ -117,10 +117,9 @@ def private_folder(path: Path) -> None:
 def private_file(path: Path) -> int:
     """A descriptor for writing `path` afresh, readable by the reviewer alone whatever the umask.
 
-    A symbolic link at `path` is refused rather than followed.
+    The mode is set again after opening: a file left by an older export may be readable by all.
     """
-    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0)
-    descriptor = os.open(path, flags, 0o600)
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     try:
         os.fchmod(descriptor, 0o600)
     except OSError:

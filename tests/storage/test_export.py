@@ -12,14 +12,7 @@ import pytest
 from sqlalchemy import select, update
 
 from storage.attachments import seal_attachment
-from storage.cases import (
-    AttachmentRef,
-    CaseDocument,
-    Receipt,
-    is_object_id,
-    new_object_id,
-    seal_case,
-)
+from storage.cases import AttachmentRef, CaseDocument, is_object_id, new_object_id
 from storage.database import Database
 from storage.defuse import (
     cell_text,
@@ -30,11 +23,18 @@ from storage.defuse import (
     sheet_title,
 )
 from storage.export import ExportFormat, ExportRequest, export_cases
-from storage.keys import ReviewerPrivateKey, ReviewerPublicKey
+from storage.keys import ReviewerPrivateKey
 from storage.models import Case
-from tests.storage.cases import NARRATIVES, detention, store
-
-PHOTO = b"\xff\xd8\xff\xe0 not really a jpeg " * 1000
+from tests.storage.cases import (
+    NARRATIVES,
+    PHOTO,
+    detention,
+    files_under,
+    forge,
+    forged_file,
+    store,
+    written_outside,
+)
 
 
 async def three_languages(db: Database, key: ReviewerPrivateKey) -> dict[str, str]:
@@ -184,32 +184,7 @@ async def test_filters_by_type_and_day(
 
 
 # A rogue operator: anyone with write access to the database can seal a case of their own to the
-# reviewers' public keys. These tests forge cases exactly so, with the public key alone.
-
-
-async def forge(
-    db: Database, public_key: ReviewerPublicKey, document: CaseDocument, case_id: str | None = None
-) -> Receipt:
-    async with db.transaction() as session:
-        return await seal_case(session, document, [public_key], case_id=case_id)
-
-
-async def forged_file(
-    db: Database, public_key: ReviewerPublicKey, *, name: str = "", kind: str = "photo"
-) -> AttachmentRef:
-    async with db.transaction() as session:
-        sealed = await seal_attachment(session, PHOTO, [public_key])
-    return AttachmentRef(sealed.attachment_id, sealed.sha256, sealed.size, kind, "", name)
-
-
-def files_under(root: Path) -> set[Path]:
-    return set(root.rglob("*"))
-
-
-def written_outside(root: Path, export: Path, before: set[Path]) -> set[Path]:
-    """Paths that appeared under `root` but not under `export` (the database's files aside)."""
-    new = files_under(root) - before
-    return {p for p in new if not p.is_relative_to(export) and not p.name.startswith("kuager.db")}
+# reviewers' public keys. These tests forge cases exactly so (`forge`), with the public key alone.
 
 
 def read_csv(path: Path) -> list[dict[str, str]]:
@@ -426,3 +401,21 @@ async def test_no_attachments_decrypts_no_file(
     assert tally.ok and tally.exported == 1 and tally.attachments == 0
     assert not (tmp_path / "c_attachments").exists()
     assert read_csv(request.out)[0]["attachments"] == ""
+
+
+class OddFileId(CaseDocument):
+    """A document whose attachment id is no id at all (a database driver refuses to bind it)."""
+
+    def to_json(self, case_id: str) -> dict[str, Any]:
+        return {**super().to_json(case_id), "attachments": [{"attachment_id": {"id": 1}}]}
+
+
+async def test_an_attachment_id_that_is_no_id_is_a_missing_attachment(
+    db: Database, reviewer_key: ReviewerPrivateKey, tmp_path: Path
+) -> None:
+    case = await forge(db, reviewer_key.public, OddFileId(**detention().__dict__))
+    tally = await export_cases(
+        db, reviewer_key, ExportRequest(tmp_path / "c.csv", ExportFormat.CSV)
+    )
+    assert tally.exported == 1
+    assert tally.attachment_problems == [f"{case.case_id}: attachment 1 is missing or altered"]
