@@ -41,6 +41,9 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument(
         "--lang", choices=LANGUAGES, help="choice answers as words in this language"
     )
+    export.add_argument(
+        "--no-attachments", action="store_true", help="decrypt no files, only the cases"
+    )
 
     verify = sub.add_parser("verify", help="check that no case was deleted, reordered or altered")
     verify.add_argument("--database", help="database URL or SQLite path (default: config)")

@@ -1,7 +1,9 @@
 """The reviewer's commands: keygen, export, verify, reseal. Each returns an exit status.
 
 They run on a reviewer's own laptop against a copy of the sealed database (or on the server
-for `verify`, which needs no key). Errors are one line on stderr, never a traceback.
+for `verify`, which needs no key). Errors are one line on stderr, never a traceback, and
+whatever came out of the database (a case id, a file name) is printed escaped: a forged case
+must not be able to send escape sequences to the reviewer's terminal.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from typing import Any
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from bot.labels import labeller
 from bot.passphrase import PassphraseUnavailable, read_passphrase
@@ -31,16 +34,22 @@ from storage.crypto.keys import (
     unlock_private_key,
 )
 from storage.database import Database, StorageUnavailable
-from storage.export import ExportFormat, ExportRequest, count_cases, export_cases
+from storage.defuse import one_line
+from storage.export import ExportFormat, ExportRequest, ExportTally, count_cases, export_cases
 from storage.reseal import reseal
 
 EXIT_OK, EXIT_PROBLEM, EXIT_USAGE = 0, 1, 2
-err = Console(stderr=True, highlight=False, soft_wrap=True)
-out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
+out = Console(highlight=False, soft_wrap=True, emoji=False)
+
+
+def say(console: Console, message: str) -> None:
+    """Print one line, escaped: no markup, no emoji codes, no control characters."""
+    console.print(one_line(message), markup=False)
 
 
 def fail(message: str, status: int = EXIT_USAGE) -> int:
-    err.print(f"kuager: {message}", markup=False)
+    say(err, f"kuager: {message}")
     return status
 
 
@@ -60,15 +69,16 @@ def cmd_keygen(args: argparse.Namespace) -> int:
     except PassphraseUnavailable as exc:
         return fail(str(exc))
     key = ReviewerPrivateKey.generate(KeyKind.MLKEM768_X25519 if args.pq else KeyKind.X25519)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    descriptor = os.open(private_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(descriptor, "wb") as handle:
-        handle.write(lock_private_key(key, passphrase))
-    public_path.write_text(key.public.line + "\n", encoding="ascii")
-    err.print(f"private key (keep it on this machine): {private_path}", markup=False)
-    err.print(
-        f"key id {key.public.key_id}; add this line to [reviewers] public_keys:", markup=False
-    )
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(private_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(lock_private_key(key, passphrase))
+        public_path.write_text(key.public.line + "\n", encoding="ascii")
+    except OSError as exc:
+        return fail(f"cannot write the key: {exc}", EXIT_PROBLEM)
+    say(err, f"private key (keep it on this machine): {private_path}")
+    say(err, f"key id {key.public.key_id}; add this line to [reviewers] public_keys:")
     print(key.public.line)
     return EXIT_OK
 
@@ -100,6 +110,7 @@ def cmd_export(args: argparse.Namespace, database_url: str) -> int:
         form_id=args.type,
         since=since,
         labeller=labeller(args.lang) if args.lang else None,
+        attachments=not args.no_attachments,
     )
     return _run(_export(database_url, key, request))
 
@@ -114,23 +125,37 @@ async def _export(database_url: str, key: ReviewerPrivateKey, request: ExportReq
             MofNCompleteColumn(),
             TimeRemainingColumn(),
         )
-        with Progress(*columns, console=err, transient=True) as progress:
+        # Off without a terminal: a script reading stderr gets only the lines below.
+        bar = Progress(*columns, console=err, transient=True, disable=not err.is_terminal)
+        with bar as progress:
             task = progress.add_task("export", total=total)
-            tally = await export_cases(
-                db, key, request, progress=lambda n: progress.advance(task, n)
-            )
+            try:
+                tally = await export_cases(
+                    db, key, request, progress=lambda n: progress.advance(task, n)
+                )
+            except OSError as exc:
+                return fail(f"cannot write the export: {exc}", EXIT_PROBLEM)
     finally:
         await db.close()
-    out.print(f"exported {tally.exported} cases to {request.out}", markup=False)
-    if tally.attachments:
-        out.print(f"decrypted {tally.attachments} attachments", markup=False)
-    if tally.not_for_this_key:
-        out.print(f"skipped {tally.not_for_this_key} cases not sealed to this key", markup=False)
-    for case_id in tally.tampered:
-        err.print(f"TAMPERED: case {case_id} does not authenticate; skipped", markup=False)
-    for problem in tally.attachment_problems:
-        err.print(f"TAMPERED: {problem}", markup=False)
+    _summarise(tally, request)
     return EXIT_OK if tally.ok else EXIT_PROBLEM
+
+
+def _summarise(tally: ExportTally, request: ExportRequest) -> None:
+    say(out, f"exported {tally.exported} cases to {request.out}")
+    if tally.attachments:
+        say(out, f"decrypted {tally.attachments} attachments")
+    if not request.attachments:
+        say(out, "attachments not decrypted (--no-attachments)")
+    if tally.not_for_this_key:
+        say(out, f"skipped {tally.not_for_this_key} cases not sealed to this key")
+    for case_id in tally.tampered:
+        # A forged id can be long as well as strange: name enough of it to find the row.
+        say(err, f"TAMPERED: case {case_id[:80]} does not authenticate; skipped")
+    for problem in tally.attachment_problems:
+        say(err, f"TAMPERED: {problem}")
+    for problem in tally.unwritable:
+        say(err, f"SKIPPED: {problem}")
 
 
 def cmd_verify(args: argparse.Namespace, database_url: str) -> int:
@@ -148,13 +173,13 @@ async def _verify(database_url: str, head: chain.Head | None) -> int:
         report = await chain.verify_database(db, expected_head=head)
     finally:
         await db.close()
-    out.print(f"{report.links} links, {report.cases} cases", markup=False)
+    say(out, f"{report.links} links, {report.cases} cases")
     if report.broken is not None:
         broken = report.broken
         where = f"link {broken.seq}" + (f" (case {broken.case_id})" if broken.case_id else "")
-        err.print(f"BROKEN at {where}: {broken.reason}", markup=False)
+        say(err, f"BROKEN at {where}: {broken.reason}")
         return EXIT_PROBLEM
-    out.print(f"chain intact; head {report.head}", markup=False)
+    say(out, f"chain intact; head {report.head}")
     return EXIT_OK
 
 
@@ -180,21 +205,31 @@ async def _reseal(database_url: str, old: ReviewerPrivateKey, new: ReviewerPubli
         tally = await reseal(db, old, new)
     finally:
         await db.close()
-    out.print(
+    say(
+        out,
         f"key {new.key_id} can now open {tally.added} more sealed objects "
         f"({tally.already} already open to it)",
-        markup=False,
     )
     for object_id in tally.damaged:
-        err.print(f"TAMPERED: wrapped key of {object_id} does not open; skipped", markup=False)
-    out.print("add the new key to [reviewers] public_keys so new cases reach it too", markup=False)
+        say(err, f"TAMPERED: wrapped key of {object_id} does not open; skipped")
+    say(out, "add the new key to [reviewers] public_keys so new cases reach it too")
     return EXIT_PROBLEM if tally.damaged else EXIT_OK
 
 
 def _run(coroutine: Coroutine[Any, Any, int]) -> int:
+    """Run a command; whatever escapes it becomes one escaped line and status 1, not a traceback."""
     try:
         return asyncio.run(coroutine)
     except OSError as exc:
         return fail(f"cannot reach the database: {exc}", EXIT_PROBLEM)
     except StorageUnavailable as exc:
         return fail(f"cannot reach the database: {exc.__cause__ or exc}", EXIT_PROBLEM)
+    except DBAPIError as exc:
+        # The driver's own words; SQLAlchemy's wrapper adds the statement and a web link.
+        return fail(f"cannot read the database: {exc.orig}", EXIT_PROBLEM)
+    except SQLAlchemyError as exc:
+        return fail(f"cannot read the database: {exc}", EXIT_PROBLEM)
+    except Exception as exc:
+        # The CLI's one edge: a reviewer gets a line to report, never a traceback to paste
+        # with case content in it.
+        return fail(f"failed: {type(exc).__name__}: {exc}", EXIT_PROBLEM)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
 import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -96,6 +97,14 @@ class Receipt:
 
 def new_object_id() -> str:
     return secrets.token_hex(16)
+
+
+_OBJECT_ID = re.compile(r"[0-9a-f]{32}")
+
+
+def is_object_id(text: str) -> bool:
+    """Whether `text` has exactly the shape `new_object_id` makes; a forged row's id may not."""
+    return _OBJECT_ID.fullmatch(text) is not None
 
 
 def new_receipt_code() -> str:

@@ -2,8 +2,13 @@
 
 A reviewer opens the export in a spreadsheet, so: one row per case and one column per field;
 CSV in UTF-8 with a BOM (Excel otherwise shows Cyrillic and Kazakh letters as mojibake); and
-every cell that would start a formula is defused, because a witness's text is untrusted input
-and `=HYPERLINK(...)` in a reviewer's Excel is an attack on the reviewer.
+every cell and column header that would start a formula is defused, because a witness's text
+is untrusted input and `=HYPERLINK(...)` in a reviewer's Excel is an attack on the reviewer.
+
+Whoever can write to the database can also seal a case of their own to the reviewers' public
+keys, so nothing in a case is trusted on the reviewer's laptop either: case ids must have the
+shape the bot makes, every name that becomes a file goes through `storage.defuse`, and the
+export writes only inside the folder the reviewer chose, readable by the reviewer alone.
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ import csv
 import datetime as dt
 import hashlib
 import json
-import re
+import os
 import tempfile
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -27,9 +32,22 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.attachments import open_attachment
+from storage.cases import is_object_id
 from storage.crypto.envelope import KeyStanza, NotARecipient, Sealed, TamperedCase, open_sealed
 from storage.crypto.keys import ReviewerPrivateKey
 from storage.database import Database
+from storage.defuse import (
+    OutsideExport,
+    cell_text,
+    defuse,
+    inside,
+    json_line,
+    one_line,
+    private_file,
+    private_folder,
+    safe_file_name,
+    sheet_title,
+)
 from storage.models import Case, WrappedKey
 
 META_COLUMNS = (
@@ -40,7 +58,13 @@ META_COLUMNS = (
     "submitted_at",
     "language",
 )
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_SECTIONS: dict[str, type] = {
+    "form": dict,
+    "answers": dict,
+    "links": dict,
+    "flags": dict,
+    "attachments": list,
+}
 
 
 class ExportFormat(StrEnum):
@@ -68,10 +92,13 @@ class ExportTally:
     tampered: list[str] = field(default_factory=list)
     attachments: int = 0
     attachment_problems: list[str] = field(default_factory=list)
+    """Attachments missing, altered or not matching their hash."""
+    unwritable: list[str] = field(default_factory=list)
+    """Attachments this disk would not take (or that would land outside the export)."""
 
     @property
     def ok(self) -> bool:
-        return not self.tampered and not self.attachment_problems
+        return not (self.tampered or self.attachment_problems or self.unwritable)
 
 
 async def open_cases(
@@ -99,18 +126,31 @@ async def open_cases(
         if wrapped is None:
             tally.not_for_this_key += 1
             continue
+        if not is_object_id(case_id):
+            # The bot never makes such an id, and it would become a folder on the reviewer's disk.
+            tally.tampered.append(case_id)
+            continue
         stanza = KeyStanza(key_id, private_key.kind, wrapped)
         try:
             plain = open_sealed(
                 Sealed(body, (stanza,)), private_key, object_id=case_id, context=form
             )
             document = json.loads(plain)
-            if document.get("case_id") != case_id:
-                raise TamperedCase("document names another case")
+            if not _well_formed(document, case_id):
+                raise TamperedCase("document is not one the bot writes for this case")
         except (TamperedCase, NotARecipient, ValueError):
             tally.tampered.append(case_id)
             continue
         yield OpenedCase(case_id, form, day, document)
+
+
+def _well_formed(document: Any, case_id: str) -> bool:
+    """The shape docs/FORMAT.md gives a case document; a hand-sealed one may have another."""
+    if not isinstance(document, dict) or document.get("case_id") != case_id:
+        return False
+    if any(not isinstance(document.get(key, kind()), kind) for key, kind in _SECTIONS.items()):
+        return False
+    return all(isinstance(ref, dict) for ref in document.get("attachments", []))
 
 
 def flatten(value: Any, prefix: str = "") -> dict[str, str]:
@@ -136,11 +176,6 @@ def _scalar(value: Any) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     return str(value)
-
-
-def defuse(cell: str) -> str:
-    """Make a cell that a spreadsheet would run as a formula read as text instead (OWASP)."""
-    return "'" + cell if cell.startswith(_FORMULA_START) else cell
 
 
 Labeller = Callable[[str, str, str], str]
@@ -169,15 +204,6 @@ def case_row(
     return row
 
 
-_UNSAFE_NAME = re.compile(r"[^\w.\-]+", re.UNICODE)
-
-
-def safe_file_name(index: int, name: str, kind: str) -> str:
-    """A file name from a witness's file: never a path, never hidden, never too long."""
-    stem = _UNSAFE_NAME.sub("_", Path(name.replace("\\", "/")).name).strip("._")[:80]
-    return f"{index:02d}_{stem or kind or 'file'}"
-
-
 async def write_attachments(
     session: AsyncSession,
     case: OpenedCase,
@@ -185,26 +211,34 @@ async def write_attachments(
     folder: Path,
     tally: ExportTally,
 ) -> list[str]:
-    """Decrypt a case's attachments into `folder/<case id>/`, checking each SHA-256."""
+    """Decrypt a case's attachments into `folder/<case id>/`, checking each SHA-256.
+
+    One attachment that cannot be written (a name this disk refuses, a full disk, a path that
+    would leave `folder`) is named in `tally.unwritable` and skipped; the export goes on.
+    """
     written: list[str] = []
     for index, ref in enumerate(case.document.get("attachments", []), start=1):
-        target = (
-            folder / case.case_id / safe_file_name(index, ref.get("name", ""), ref.get("kind", ""))
-        )
-        target.parent.mkdir(parents=True, exist_ok=True)
-        digest = hashlib.sha256()
+        name = safe_file_name(index, str(ref.get("name", "")), str(ref.get("kind", "")))
+        attachment_id = ref.get("attachment_id")
         try:
-            with target.open("wb") as out:
-                async for piece in open_attachment(session, ref["attachment_id"], private_key):
-                    digest.update(piece)
-                    out.write(piece)
-        except (TamperedCase, NotARecipient, KeyError):
-            target.unlink(missing_ok=True)
+            if not isinstance(attachment_id, str) or not is_object_id(attachment_id):
+                raise TamperedCase("not an attachment id")
+            target = inside(folder, folder / case.case_id / name)
+            private_folder(folder)
+            private_folder(target.parent)
+            sha256 = await _decrypt_into(session, attachment_id, private_key, target)
+        except (TamperedCase, NotARecipient):
             tally.attachment_problems.append(
                 f"{case.case_id}: attachment {index} is missing or altered"
             )
             continue
-        if digest.hexdigest() != ref.get("sha256"):
+        except (OSError, OutsideExport) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            tally.unwritable.append(
+                f"{case.case_id}: attachment {index} ({name}) cannot be written: {reason}"
+            )
+            continue
+        if sha256 != ref.get("sha256"):
             tally.attachment_problems.append(
                 f"{case.case_id}: attachment {index} does not match its hash"
             )
@@ -212,6 +246,23 @@ async def write_attachments(
         tally.attachments += 1
         written.append(str(target.relative_to(folder.parent)))
     return written
+
+
+async def _decrypt_into(
+    session: AsyncSession, attachment_id: str, private_key: ReviewerPrivateKey, target: Path
+) -> str:
+    """Decrypt one attachment into `target` and return its SHA-256; a failed one leaves nothing."""
+    digest = hashlib.sha256()
+    with os.fdopen(private_file(target), "wb") as out:
+        try:
+            async for piece in open_attachment(session, attachment_id, private_key):
+                digest.update(piece)
+                out.write(piece)
+        except BaseException:
+            # Blocking, like the writes above: an export is the only task on its event loop.
+            target.unlink(missing_ok=True)  # noqa: ASYNC240
+            raise
+    return digest.hexdigest()
 
 
 class RowSink:
@@ -250,23 +301,26 @@ class RowSink:
         for form_id in self.columns:
             merged.update(dict.fromkeys(self._form_columns(form_id)[:-1]))
         columns = [*(merged or dict.fromkeys(META_COLUMNS)), "attachments"]
-        writer = csv.DictWriter(out, fieldnames=columns, restval="", lineterminator="\r\n")
-        writer.writeheader()
+        writer = csv.writer(out, lineterminator="\r\n")
+        # A column header comes from the case too (an answer's key): defused like a cell.
+        writer.writerow([defuse(one_line(c)) for c in columns])
         for _form_id, row in self._rows():
-            writer.writerow({k: defuse(v) for k, v in row.items()})
+            writer.writerow([defuse(cell_text(row.get(c, ""))) for c in columns])
 
-    def write_xlsx(self, path: Path) -> None:
+    def write_xlsx(self, out: IO[bytes]) -> None:
         book = Workbook(write_only=True)
         sheets = {}
+        titles: set[str] = set()
         for form_id in self.columns:
-            sheets[form_id] = book.create_sheet(title=form_id[:31])
-            sheets[form_id].append(self._form_columns(form_id))
+            sheet = sheets[form_id] = book.create_sheet(title=sheet_title(form_id, titles))
+            sheet.append([_text_cell(sheet, one_line(c)) for c in self._form_columns(form_id)])
         for form_id, row in self._rows():
             sheet = sheets[form_id]
-            sheet.append([_text_cell(sheet, row.get(c, "")) for c in self._form_columns(form_id)])
+            columns = self._form_columns(form_id)
+            sheet.append([_text_cell(sheet, cell_text(row.get(c, ""))) for c in columns])
         if not sheets:
             book.create_sheet(title="cases").append(list(META_COLUMNS))
-        book.save(path)
+        book.save(out)
 
 
 def _text_cell(sheet: Any, value: str) -> WriteOnlyCell:
@@ -285,6 +339,8 @@ class ExportRequest:
     form_id: str | None = None
     since: dt.date | None = None
     labeller: Labeller | None = None
+    attachments: bool = True
+    """False for `--no-attachments`: no file is decrypted or written."""
 
 
 def attachments_folder(out: Path) -> Path:
@@ -297,15 +353,28 @@ async def export_cases(
     request: ExportRequest,
     progress: Callable[[int], None] = lambda n: None,
 ) -> ExportTally:
-    """Decrypt every case sealed to `private_key` and write them to `request.out`."""
+    """Decrypt every case sealed to `private_key` and write them to `request.out`.
+
+    The output file is opened (readable by the reviewer alone) before anything is decrypted,
+    so a folder that is missing or not writable fails at once, not after the last case.
+    """
     tally = ExportTally()
-    with contextlib.closing(RowSink(request.out.parent)) as sink:
-        await _decrypt_all(db, private_key, request, sink, tally, progress)
+    binary = request.format is ExportFormat.XLSX
+    encoding = "utf-8-sig" if request.format is ExportFormat.CSV else "utf-8"
+    with (
+        os.fdopen(
+            private_file(request.out),
+            "wb" if binary else "w",
+            encoding=None if binary else encoding,
+            newline=None if binary else "",
+        ) as out,
+        contextlib.closing(RowSink(request.out.parent)) as sink,
+    ):
+        await _decrypt_all(db, private_key, request, sink, tally, progress, out)
         if request.format is ExportFormat.CSV:
-            with request.out.open("w", encoding="utf-8-sig", newline="") as out:
-                sink.write_csv(out)
+            sink.write_csv(out)
         elif request.format is ExportFormat.XLSX:
-            sink.write_xlsx(request.out)
+            sink.write_xlsx(out)
     return tally
 
 
@@ -316,25 +385,24 @@ async def _decrypt_all(
     sink: RowSink,
     tally: ExportTally,
     progress: Callable[[int], None],
+    out: IO[Any],
 ) -> None:
     folder = attachments_folder(request.out)
     async with db.sessions() as session, session.begin():
-        with contextlib.ExitStack() as stack:
-            jsonl = None
-            if request.format is ExportFormat.JSONL:
-                jsonl = stack.enter_context(request.out.open("w", encoding="utf-8"))
-            async for case in open_cases(
-                session, private_key, tally, form_id=request.form_id, since=request.since
-            ):
+        async for case in open_cases(
+            session, private_key, tally, form_id=request.form_id, since=request.since
+        ):
+            files: list[str] = []
+            if request.attachments:
                 files = await write_attachments(session, case, private_key, folder, tally)
-                if jsonl is not None:
-                    record = {"received_day": case.received_day.isoformat(), **case.document}
-                    record["attachment_files"] = files
-                    jsonl.write(json.dumps(record, ensure_ascii=False) + "\n")
-                else:
-                    sink.add(case.form_id, case_row(case, files, request.labeller))
-                tally.exported += 1
-                progress(1)
+            if request.format is ExportFormat.JSONL:
+                record = {"received_day": case.received_day.isoformat(), **case.document}
+                record["attachment_files"] = files
+                out.write(json_line(json.dumps(record, ensure_ascii=False)) + "\n")
+            else:
+                sink.add(case.form_id, case_row(case, files, request.labeller))
+            tally.exported += 1
+            progress(1)
 
 
 async def count_cases(

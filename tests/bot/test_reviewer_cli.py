@@ -20,14 +20,22 @@ from storage.crypto.envelope import case_header, parse_header
 from storage.crypto.keys import ReviewerPublicKey
 from storage.database import Database
 from storage.models import Case
-from tests.storage.cases import NARRATIVES, detention, store
+from tests.storage.cases import (
+    NARRATIVES,
+    detention,
+    files_under,
+    forge,
+    forged_file,
+    store,
+    written_outside,
+)
 
 KUAGER = shutil.which("kuager", path=str(Path(sys.executable).parent)) or "kuager"
 PASSPHRASE = "a long test passphrase"
 
 
 def kuager(
-    *args: str, passphrase: str | None = PASSPHRASE, cwd: Path | None = None
+    *args: str, passphrase: str | None = PASSPHRASE, cwd: Path | None = None, umask: int = -1
 ) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("KUAGER_")}
     if passphrase is not None:
@@ -40,6 +48,7 @@ def kuager(
         stdin=subprocess.DEVNULL,
         timeout=120,
         cwd=cwd,
+        umask=umask,
         check=False,
     )
 
@@ -294,3 +303,116 @@ def test_run_refuses_an_out_of_date_schema(keys: Path, tmp_path: Path) -> None:
     result = kuager("run", cwd=tmp_path)
     assert result.returncode == 2
     assert "run `kuager db upgrade`" in result.stderr and "Traceback" not in result.stderr
+
+
+def export_command(keys: Path, out: Path, database_url: str, *extra: str) -> list[str]:
+    key = str(keys / "alice.key")
+    return ["export", "--key", key, "--out", str(out), "--database", database_url, *extra]
+
+
+async def test_forged_cases_reach_neither_outside_the_export_nor_the_terminal(
+    keys: Path, database_url: str, tmp_path: Path
+) -> None:
+    # Given cases forged with alice's public key alone: a file whose kind is a path, a
+    # narrative with terminal escapes, a case id with a path and an escape in it
+    alice = public(keys, "alice")
+    db = Database(database_url)
+    try:
+        bashrc = await forged_file(db, alice, kind="../../../../../home/.bashrc")
+        narrative = "\x1b]0;owned\x07\x1b[2J\u202eevil"
+        good = await forge(db, alice, detention("kk", narrative=narrative, attachments=[bashrc]))
+        other = await forged_file(db, alice)
+        await forge(db, alice, detention(attachments=[other]), "../../\x1b[31mpwned")
+    finally:
+        await db.close()
+    export = tmp_path / "laptop" / "export"
+    export.mkdir(parents=True)
+    before = files_under(tmp_path)
+    # When alice exports them as a workbook, with a umask that would let anyone read
+    out = export / "cases.xlsx"
+    command = export_command(keys, out, database_url, "--format", "xlsx")
+    result = await asyncio.to_thread(kuager, *command, umask=0)
+    # Then the forged id is named, escaped, on one line; the export still exits 1
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        "TAMPERED: case ../../\\x1b[31mpwned does not authenticate; skipped"
+    ]
+    assert "\x1b" not in result.stdout + result.stderr
+    # And nothing was written outside the export; what was written is alice's alone
+    assert written_outside(tmp_path, export, before) == set()
+    case_folder = f"cases_attachments/{good.case_id}"
+    modes = {p.relative_to(export).as_posix(): p.stat().st_mode & 0o777 for p in export.rglob("*")}
+    assert modes == {
+        "cases.xlsx": 0o600,
+        "cases_attachments": 0o700,
+        case_folder: 0o700,
+        f"{case_folder}/01_bashrc": 0o600,
+    }
+
+
+async def test_an_attachment_the_disk_refuses_is_one_line_and_status_1(
+    keys: Path, database_url: str, tmp_path: Path
+) -> None:
+    alice = public(keys, "alice")
+    db = Database(database_url)
+    try:
+        first = await forge(db, alice, detention("kk", attachments=[await forged_file(db, alice)]))
+        second = await forge(db, alice, detention("ru", attachments=[await forged_file(db, alice)]))
+    finally:
+        await db.close()
+    (tmp_path / "c_attachments" / first.case_id / "01_photo").mkdir(parents=True)
+    command = export_command(keys, tmp_path / "c.csv", database_url)
+    result = await asyncio.to_thread(kuager, *command)
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        f"SKIPPED: {first.case_id}: attachment 1 (01_photo) cannot be written: Is a directory"
+    ]
+    assert "exported 2 cases" in result.stdout and "decrypted 1 attachments" in result.stdout
+    assert (tmp_path / "c_attachments" / second.case_id / "01_photo").is_file()
+
+
+async def test_no_attachments_exports_the_cases_and_decrypts_no_file(
+    keys: Path, database_url: str, tmp_path: Path
+) -> None:
+    alice = public(keys, "alice")
+    db = Database(database_url)
+    try:
+        await forge(db, alice, detention("kk", attachments=[await forged_file(db, alice)]))
+    finally:
+        await db.close()
+    command = export_command(keys, tmp_path / "c.csv", database_url, "--no-attachments")
+    result = await asyncio.to_thread(kuager, *command)
+    assert result.returncode == 0, result.stderr
+    assert "attachments not decrypted (--no-attachments)" in result.stdout
+    assert not (tmp_path / "c_attachments").exists()
+    row = next(csv.DictReader((tmp_path / "c.csv").read_text("utf-8-sig").splitlines()))
+    assert row["narrative"] == NARRATIVES["kk"] and row["attachments"] == ""
+
+
+def test_a_short_kuager_passphrase_makes_no_key(tmp_path: Path) -> None:
+    result = kuager("keygen", "--out", str(tmp_path), "--name", "x", passphrase="123456789")
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [
+        "kuager: KUAGER_PASSPHRASE is too short: use at least 10 characters"
+    ]
+    assert list(tmp_path.iterdir()) == []
+
+
+async def test_errors_are_one_line_never_a_traceback(keys: Path, tmp_path: Path) -> None:
+    garbage = tmp_path / "garbage.db"
+    garbage.write_bytes(b"\x1b[2J not a database " * 100)
+    for command in (
+        ["verify", "--database", str(garbage)],
+        export_command(keys, tmp_path / "c.csv", str(garbage)),
+    ):
+        result = await asyncio.to_thread(kuager, *command)
+        assert result.returncode == 1, command
+        (line,) = result.stderr.splitlines()
+        assert line == "kuager: cannot read the database: file is not a database"
+    missing = tmp_path / "no such folder" / "c.csv"
+    db = tmp_path / "empty.db"
+    assert kuager("db", "upgrade", "--database", str(db)).returncode == 0
+    result = await asyncio.to_thread(kuager, *export_command(keys, missing, str(db)))
+    assert result.returncode == 1
+    (line,) = result.stderr.splitlines()
+    assert line.startswith("kuager: cannot write the export: [Errno 2] No such file or directory")

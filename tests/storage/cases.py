@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
+from storage.attachments import seal_attachment
 from storage.cases import AttachmentRef, CaseDocument, Receipt, seal_case
 from storage.crypto.keys import ReviewerPublicKey
 from storage.database import Database
+
+PHOTO = b"\xff\xd8\xff\xe0 not really a jpeg " * 1000
 
 NARRATIVES = {
     "kk": "Ағамды Алматыда азаматтық киімдегі адамдар ұстап әкетті, қайда екені белгісіз.",
@@ -53,3 +57,33 @@ async def store(
 ) -> Receipt:
     async with db.transaction() as session:
         return await seal_case(session, document, keys, today=today)
+
+
+# What a rogue operator can do: anyone with database write can seal a case of their own to the
+# reviewers' public keys, through the same API the bot uses, with the public key alone.
+
+
+async def forge(
+    db: Database, public_key: ReviewerPublicKey, document: CaseDocument, case_id: str | None = None
+) -> Receipt:
+    async with db.transaction() as session:
+        return await seal_case(session, document, [public_key], case_id=case_id)
+
+
+async def forged_file(
+    db: Database, public_key: ReviewerPublicKey, *, name: str = "", kind: str = "photo"
+) -> AttachmentRef:
+    async with db.transaction() as session:
+        sealed = await seal_attachment(session, PHOTO, [public_key])
+    return AttachmentRef(sealed.attachment_id, sealed.sha256, sealed.size, kind, "", name)
+
+
+def files_under(root: Path) -> set[Path]:
+    """Every file and folder under `root`, to tell later what an export added."""
+    return set(root.rglob("*"))
+
+
+def written_outside(root: Path, export: Path, before: set[Path]) -> set[Path]:
+    """Paths that appeared under `root` but not under `export` (the database's files aside)."""
+    new = files_under(root) - before
+    return {p for p in new if not p.is_relative_to(export) and not p.name.startswith("kuager.db")}

@@ -5,20 +5,36 @@ from __future__ import annotations
 import csv
 import json
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
 from sqlalchemy import select, update
 
 from storage.attachments import seal_attachment
-from storage.cases import AttachmentRef
+from storage.cases import AttachmentRef, CaseDocument, is_object_id, new_object_id
 from storage.crypto.keys import ReviewerPrivateKey
 from storage.database import Database
-from storage.export import ExportFormat, ExportRequest, defuse, export_cases, safe_file_name
+from storage.defuse import (
+    cell_text,
+    defuse,
+    json_line,
+    one_line,
+    safe_file_name,
+    sheet_title,
+)
+from storage.export import ExportFormat, ExportRequest, export_cases
 from storage.models import Case
-from tests.storage.cases import NARRATIVES, detention, store
-
-PHOTO = b"\xff\xd8\xff\xe0 not really a jpeg " * 1000
+from tests.storage.cases import (
+    NARRATIVES,
+    PHOTO,
+    detention,
+    files_under,
+    forge,
+    forged_file,
+    store,
+    written_outside,
+)
 
 
 async def three_languages(db: Database, key: ReviewerPrivateKey) -> dict[str, str]:
@@ -150,6 +166,8 @@ def test_safe_file_names() -> None:
     assert safe_file_name(1, "", "photo") == "01_photo"
     assert safe_file_name(2, "..", "voice") == "02_voice"
     assert safe_file_name(3, "C:\\Users\\a\\протокол.pdf", "document") == "03_протокол.pdf"
+    assert safe_file_name(4, "", "../../../../../home/.bashrc") == "04_bashrc"
+    assert safe_file_name(5, "/", "\x1b[2J") == "05_2J"
 
 
 async def test_filters_by_type_and_day(
@@ -163,3 +181,241 @@ async def test_filters_by_type_and_day(
     assert (await export_cases(db, reviewer_key, request)).exported == 1
     request = ExportRequest(tmp_path / "c.jsonl", ExportFormat.JSONL, form_id="missing_person")
     assert (await export_cases(db, reviewer_key, request)).exported == 0
+
+
+# A rogue operator: anyone with write access to the database can seal a case of their own to the
+# reviewers' public keys. These tests forge cases exactly so (`forge`), with the public key alone.
+
+
+def read_csv(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+async def test_a_forged_kind_cannot_lead_a_file_out_of_the_export_folder(
+    db: Database, reviewer_key: ReviewerPrivateKey, tmp_path: Path
+) -> None:
+    # Given a forged case whose file's kind is a path
+    ref = await forged_file(db, reviewer_key.public, kind="../../../../../home/.bashrc")
+    case = await forge(db, reviewer_key.public, detention(attachments=[ref]))
+    export = tmp_path / "laptop" / "export"
+    export.mkdir(parents=True)
+    before = files_under(tmp_path)
+    # When the reviewer exports it
+    request = ExportRequest(export / "cases.csv", ExportFormat.CSV)
+    tally = await export_cases(db, reviewer_key, request)
+    # Then the file lands in the case's own folder under a plain name, and nothing elsewhere
+    assert tally.ok and tally.attachments == 1
+    assert (export / "cases_attachments" / case.case_id / "01_bashrc").read_bytes() == PHOTO
+    assert written_outside(tmp_path, export, before) == set()
+
+
+async def test_a_case_id_with_a_path_in_it_is_tampered_and_writes_nothing(
+    db: Database, reviewer_key: ReviewerPrivateKey, tmp_path: Path
+) -> None:
+    public = reviewer_key.public
+    good = await forge(db, public, detention("kk", attachments=[await forged_file(db, public)]))
+    evil_id = "../../../pwned"
+    await forge(db, public, detention(attachments=[await forged_file(db, public)]), evil_id)
+    export = tmp_path / "laptop" / "export"
+    export.mkdir(parents=True)
+    before = files_under(tmp_path)
+    request = ExportRequest(export / "cases.csv", ExportFormat.CSV)
+    tally = await export_cases(db, reviewer_key, request)
+    assert tally.tampered == [evil_id] and tally.exported == 1 and not tally.ok
+    assert [row["case_id"] for row in read_csv(request.out)] == [good.case_id]
+    assert written_outside(tmp_path, export, before) == set()
+
+
+def test_a_case_id_must_have_the_exact_shape_the_bot_makes() -> None:
+    assert all(is_object_id(new_object_id()) for _ in range(100))
+    for forged in ("../x", "0" * 31, "0" * 33, "A" * 32, "g" * 32, "0" * 31 + "\n"):
+        assert not is_object_id(forged), forged
+
+
+async def test_a_long_name_in_four_byte_letters_is_cut_by_bytes_and_written(
+    db: Database, reviewer_key: ReviewerPrivateKey, tmp_path: Path
+) -> None:
+    # 100 MATHEMATICAL BOLD CAPITAL B: 100 characters, 400 bytes, too long for any file system
+    name = "\U0001d401" * 100 + ".pdf"
+    ref = await forged_file(db, reviewer_key.public, name=name)
+    case = await forge(db, reviewer_key.public, detention(attachments=[ref]))
+    tally = await export_cases(
+        db, reviewer_key, ExportRequest(tmp_path / "c.csv", ExportFormat.CSV)
+    )
+    assert tally.ok and tally.attachments == 1
+    (written,) = (tmp_path / "c_attachments" / case.case_id).iterdir()
+    assert written.read_bytes() == PHOTO
+    assert written.name.startswith("01_\U0001d401") and written.name.endswith(".pdf")
+    assert len(written.name.encode("utf-8")) <= 124
+
+
+async def test_an_attachment_the_disk_refuses_is_named_and_skipped_and_the_export_goes_on(
+    db: Database, reviewer_key: ReviewerPrivateKey, tmp_path: Path
+) -> None:
+    public = reviewer_key.public
+    first = await forge(db, public, detention("kk", attachments=[await forged_file(db, public)]))
+    second = await forge(db, public, detention("ru", attachments=[await forged_file(db, public)]))
+    # Given a folder where the first case's file must go (a full disk or a name the disk
+    # refuses fails the same way: as an OSError for that one file)
+    (tmp_path / "c_attachments" / first.case_id / "01_photo").mkdir(parents=True)
+    tally = await export_cases(
+        db, reviewer_key, ExportRequest(tmp_path / "c.csv", ExportFormat.CSV)
+    )
+    assert tally.exported == 2 and tally.attachments == 1 and not tally.ok
+    assert tally.unwritable == [
+        f"{first.case_id}: attachment 1 (01_photo) cannot be written: Is a directory"
+    ]
+    assert (tmp_path / "c_attachments" / second.case_id / "01_photo").read_bytes() == PHOTO
+
+
+async def test_a_symbolic_link_inside_the_export_folder_is_not_followed(
+    db: Database, reviewer_key: ReviewerPrivateKey, tmp_path: Path
+) -> None:
+    ref = await forged_file(db, reviewer_key.public)
+    case = await forge(db, reviewer_key.public, detention(attachments=[ref]))
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir(mode=0o755)
+    (tmp_path / "c_attachments").mkdir()
+    (tmp_path / "c_attachments" / case.case_id).symlink_to(elsewhere)
+    tally = await export_cases(
+        db, reviewer_key, ExportRequest(tmp_path / "c.csv", ExportFormat.CSV)
+    )
+    assert list(elsewhere.iterdir()) == [] and elsewhere.stat().st_mode & 0o777 == 0o755
+    assert len(tally.unwritable) == 1 and "outside" in tally.unwritable[0]
+
+
+@pytest.mark.parametrize("form", list(ExportFormat))
+async def test_exported_files_are_the_reviewers_alone_even_over_an_older_export(
+    db: Database, reviewer_key: ReviewerPrivateKey, tmp_path: Path, form: ExportFormat
+) -> None:
+    ref = await forged_file(db, reviewer_key.public)
+    case = await forge(db, reviewer_key.public, detention(attachments=[ref]))
+    folder = tmp_path / "cases_attachments"
+    paths = [
+        tmp_path / f"cases.{form}",
+        folder,
+        folder / case.case_id,
+        folder / case.case_id / "01_photo",
+    ]
+    # Given an older export that anyone on the machine could read
+    (folder / case.case_id).mkdir(parents=True)
+    for path in paths:
+        if not path.exists():
+            path.write_bytes(b"old")
+        path.chmod(0o755 if path.is_dir() else 0o644)
+    await export_cases(db, reviewer_key, ExportRequest(paths[0], form))
+    modes = [path.stat().st_mode & 0o777 for path in paths]
+    assert modes == [0o600, 0o700, 0o700, 0o600]
+
+
+WITNESS_TEXT = "before\x1b[2J\x07 \u202eafter\x9b\nsecond line"
+SHOWN = "before\\x1b[2J\\x07 \\u202eafter\\x9b\nsecond line"
+FORMULA_KEY = '=HYPERLINK("http://evil.example/","click")'
+ACTING = ("\x1b", "\x07", "\u202e", "\x9b")
+
+
+async def test_control_characters_neither_act_nor_hide_in_any_export(
+    db: Database, reviewer_key: ReviewerPrivateKey, tmp_path: Path
+) -> None:
+    document = detention("en", narrative=WITNESS_TEXT, extra={FORMULA_KEY: WITNESS_TEXT})
+    await forge(db, reviewer_key.public, document)
+    for form in ExportFormat:
+        request = ExportRequest(tmp_path / f"c.{form}", form)
+        assert (await export_cases(db, reviewer_key, request)).ok
+    # CSV: escaped, line break kept, the formula header defused like a cell
+    (row,) = read_csv(tmp_path / "c.csv")
+    assert row["narrative"] == SHOWN and row["'" + FORMULA_KEY] == SHOWN
+    # XLSX: written at all (openpyxl refuses ESC), the header a string, not a formula
+    sheet = openpyxl.load_workbook(tmp_path / "c.xlsx")["detention"]
+    header = [c.value for c in sheet[1]]
+    assert sheet.cell(row=1, column=header.index(FORMULA_KEY) + 1).data_type == "s"
+    assert sheet.cell(row=2, column=header.index("narrative") + 1).value == SHOWN
+    # JSONL: every character escaped, the witness's exact text for a JSON reader
+    record = json.loads((tmp_path / "c.jsonl").read_text("utf-8"))
+    assert record["answers"]["narrative"] == WITNESS_TEXT
+    for form in ("csv", "jsonl"):
+        raw = (tmp_path / f"c.{form}").read_text("utf-8")
+        assert not any(c in raw for c in ACTING), form
+    cells = [str(v) for r in sheet.iter_rows(values_only=True) for v in r if v is not None]
+    assert not any(c in cell for cell in cells for c in ACTING)
+
+
+def test_escapes_keep_line_breaks_in_cells_and_nothing_on_a_line() -> None:
+    assert cell_text("a\tb\nc\x1bd\x7f") == "a\tb\nc\\x1bd\\x7f"
+    assert one_line("a\tb\r\nc\x1bd\u2028\u2066") == "a\\x09b\\x0d\\x0ac\\x1bd\\u2028\\u2066"
+    assert cell_text("\ud800\ufffe") == "\\ud800\\ufffe"
+    tricky = "\x9b\u202e\ud800 ok ә"
+    line = json_line(json.dumps({"t": tricky}, ensure_ascii=False))
+    assert json.loads(line) == {"t": tricky} and "ә" in line
+    assert not any(c in line for c in "\x9b\u202e\ud800")
+
+
+def test_sheet_titles_are_ones_excel_accepts() -> None:
+    taken: set[str] = set()
+    assert sheet_title("detention", taken) == "detention"
+    assert sheet_title("Detention", taken) == "Detention~2"
+    assert sheet_title("a/b:c*?[d]'\x1b", taken) == "a_b_c___d___"
+    assert len(sheet_title("x" * 64, taken)) == 31
+
+
+async def test_a_forged_form_id_still_makes_a_workbook(
+    db: Database, reviewer_key: ReviewerPrivateKey, tmp_path: Path
+) -> None:
+    for form_id in ("reports/2022 [draft]", "REPORTS/2022 [DRAFT]"):
+        forged = CaseDocument(**{**detention().__dict__, "form_id": form_id})
+        await forge(db, reviewer_key.public, forged)
+    out = tmp_path / "c.xlsx"
+    tally = await export_cases(db, reviewer_key, ExportRequest(out, ExportFormat.XLSX))
+    assert tally.ok and tally.exported == 2
+    titles = {title.casefold() for title in openpyxl.load_workbook(out).sheetnames}
+    assert titles == {"reports_2022 _draft_", "reports_2022 _draft_~2"}
+
+
+class Misshapen(CaseDocument):
+    """A document no bot writes: `form` a string, an attachment a string."""
+
+    def to_json(self, case_id: str) -> dict[str, Any]:
+        return {**super().to_json(case_id), "form": "x", "attachments": ["../../x"]}
+
+
+async def test_a_misshapen_document_is_tampered_not_a_crash(
+    db: Database, reviewer_key: ReviewerPrivateKey, tmp_path: Path
+) -> None:
+    good = await forge(db, reviewer_key.public, detention("kk"))
+    bad = await forge(db, reviewer_key.public, Misshapen(**detention().__dict__))
+    for form in ExportFormat:
+        request = ExportRequest(tmp_path / f"c.{form}", form)
+        tally = await export_cases(db, reviewer_key, request)
+        assert tally.tampered == [bad.case_id] and tally.exported == 1, form
+    assert [row["case_id"] for row in read_csv(tmp_path / "c.csv")] == [good.case_id]
+
+
+async def test_no_attachments_decrypts_no_file(
+    db: Database, reviewer_key: ReviewerPrivateKey, tmp_path: Path
+) -> None:
+    ref = await forged_file(db, reviewer_key.public)
+    await forge(db, reviewer_key.public, detention(attachments=[ref]))
+    request = ExportRequest(tmp_path / "c.csv", ExportFormat.CSV, attachments=False)
+    tally = await export_cases(db, reviewer_key, request)
+    assert tally.ok and tally.exported == 1 and tally.attachments == 0
+    assert not (tmp_path / "c_attachments").exists()
+    assert read_csv(request.out)[0]["attachments"] == ""
+
+
+class OddFileId(CaseDocument):
+    """A document whose attachment id is no id at all (a database driver refuses to bind it)."""
+
+    def to_json(self, case_id: str) -> dict[str, Any]:
+        return {**super().to_json(case_id), "attachments": [{"attachment_id": {"id": 1}}]}
+
+
+async def test_an_attachment_id_that_is_no_id_is_a_missing_attachment(
+    db: Database, reviewer_key: ReviewerPrivateKey, tmp_path: Path
+) -> None:
+    case = await forge(db, reviewer_key.public, OddFileId(**detention().__dict__))
+    tally = await export_cases(
+        db, reviewer_key, ExportRequest(tmp_path / "c.csv", ExportFormat.CSV)
+    )
+    assert tally.exported == 1
+    assert tally.attachment_problems == [f"{case.case_id}: attachment 1 is missing or altered"]
