@@ -7,7 +7,7 @@ from handlers.flow import draft_of, keep_draft, show_current
 from handlers.forms import Ask, Button, Input, Invalid, Stopped, answer, current, get_form
 from handlers.i18n import _
 from handlers.screens import Screen
-from handlers.session import Stage
+from handlers.session import Move
 from handlers.turn import Turn
 
 
@@ -25,9 +25,7 @@ async def apply_input(turn: Turn, given: Input, *, pressed: int | None = None) -
         await show_current(turn, prefix=warning, edit=pressed)
         return
     if isinstance(outcome, Stopped):
-        turn.session.clear_report()
-        turn.session.consented = False
-        turn.session.stage = Stage.CONSENT
+        turn.session.move(Move.STOP)
         await turn.save()
         await turn.retire_prompt()
         await turn.send(Screen(_(outcome.message)))

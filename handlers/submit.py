@@ -23,7 +23,7 @@ from handlers.forms.common import CARRIED
 from handlers.forms.reading import TOO_LONG
 from handlers.i18n import _, current_language
 from handlers.screens import followup_screen, notice, receipt_screen, wipe_offer_screen
-from handlers.session import Session, Stage
+from handlers.session import Move, Session, Stage
 from handlers.turn import Turn
 from storage.cases import (
     AttachmentRef,
@@ -91,16 +91,14 @@ async def submit_report(turn: Turn, draft: Draft) -> None:
     group = session.group or (new_object_id() if suggested else None)
     document = case_document(turn, form, draft, group)
     after = copy.deepcopy(session)
-    after.clear_report()
-    after.group = group if suggested else None
-    after.offers = suggested
-    carried = {k: draft.answers[k] for k in CARRIED if k in draft.answers}
-    for offer in offers(form, draft):
-        carried.update(
-            {new: draft.answers[old] for old, new in offer.renames if old in draft.answers}
-        )
-    after.carry = {**session.carry, **carried} if suggested else {}
-    after.stage = Stage.OFFER if suggested else Stage.SENT
+    after.move(Move.SUGGEST if suggested else Move.SEND)
+    if suggested:
+        carried = {k: draft.answers[k] for k in CARRIED if k in draft.answers}
+        for offer in offers(form, draft):
+            carried.update(
+                {new: draft.answers[old] for old, new in offer.renames if old in draft.answers}
+            )
+        after.group, after.offers, after.carry = group, suggested, {**session.carry, **carried}
     if await _seal_and_move(turn, document, after, case_id=turn.session.case_id):
         await _after_sent(turn, alert_form=form.id)
 
@@ -165,6 +163,10 @@ async def _alert(turn: Turn, case_id: str, form_id: str) -> None:
 
 
 async def open_followup(turn: Turn, code: str) -> None:
+    if not turn.session.can(Move.FOLLOW_UP):
+        # Language and consent first: the follow-up is a report like any other.
+        await show_current(turn)
+        return
     try:
         async with turn.services.db.transaction() as db:
             case_id = await case_for_receipt(db, code)
@@ -175,10 +177,8 @@ async def open_followup(turn: Turn, code: str) -> None:
     except StorageUnavailable:
         await turn.send(notice(texts.UNAVAILABLE))
         return
-    session = turn.session
-    session.clear_report()
-    session.followup_case = case_id
-    session.stage = Stage.FOLLOWUP
+    turn.session.move(Move.FOLLOW_UP)
+    turn.session.followup_case = case_id
     await show_current(turn)
 
 
@@ -211,8 +211,7 @@ async def submit_followup(turn: Turn) -> None:
         links={"addendum_to": session.followup_case},
     )
     after = copy.deepcopy(session)
-    after.clear_report()
-    after.stage = Stage.SENT
+    after.move(Move.ADD)
     if await _seal_and_move(turn, document, after, case_id=None):
         turn.session.receipt = None
         await turn.retire_prompt()
