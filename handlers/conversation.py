@@ -13,7 +13,7 @@ from telegram import Message
 from handlers import texts
 from handlers.answering import apply_input
 from handlers.callbacks import Action, ForgedPress, Press, decode
-from handlers.flow import begin_report, draft_of, keep_draft, pending_offer, show_current
+from handlers.flow import begin_report, pending_offer, show_current
 from handlers.forms import (
     FORMS,
     Accept,
@@ -24,7 +24,6 @@ from handlers.forms import (
     Review,
     Text,
     back,
-    current,
     edit,
     get_form,
 )
@@ -164,7 +163,7 @@ async def _press_answer(turn: Turn, press: Press, message_id: int | None) -> Non
 
 
 async def _press_back(turn: Turn, press: Press, message_id: int | None) -> None:
-    draft = draft_of(turn)
+    draft = turn.session.draft
     if draft is None:
         await show_current(turn)
         return
@@ -172,12 +171,12 @@ async def _press_back(turn: Turn, press: Press, message_id: int | None) -> None:
     if isinstance(outcome, Invalid):
         await show_current(turn, prefix=_(outcome.message).format(**outcome.params))
         return
-    keep_draft(turn, outcome)
+    turn.session.keep(outcome)
     await show_current(turn)
 
 
 async def _press_edit(turn: Turn, press: Press, message_id: int | None) -> None:
-    draft = draft_of(turn)
+    draft = turn.session.draft
     if draft is None:
         await show_current(turn)
         return
@@ -185,13 +184,13 @@ async def _press_edit(turn: Turn, press: Press, message_id: int | None) -> None:
     if isinstance(outcome, Invalid):
         await show_current(turn, prefix=_(outcome.message).format(**outcome.params))
         return
-    keep_draft(turn, outcome)
+    turn.session.keep(outcome)
     await show_current(turn)
 
 
 async def _press_send(turn: Turn, press: Press, message_id: int | None) -> None:
-    draft = draft_of(turn)
-    if draft is None or not isinstance(current(get_form(draft.form), draft), Review):
+    draft = turn.session.draft
+    if draft is None or not isinstance(turn.session.step, Review):
         await show_current(turn)
         return
     await submit_report(turn, draft)
@@ -267,7 +266,7 @@ async def on_text(turn: Turn) -> None:
     if stage is not Stage.FORM:
         await show_current(turn, prefix=_(texts.USE_BUTTONS))
         return
-    step = _current_step(turn)
+    step = turn.session.step
     if isinstance(step, Ask) and Accept.TEXT in step.accepts:
         await apply_input(turn, Text(text))
         return
@@ -277,7 +276,7 @@ async def on_text(turn: Turn) -> None:
 @witness_turn
 async def on_location(turn: Turn) -> None:
     message = turn.update.effective_message
-    step = _current_step(turn)
+    step = turn.session.step
     if message and message.location and isinstance(step, Ask) and Accept.LOCATION in step.accepts:
         location = message.location
         await apply_input(turn, Location(location.latitude, location.longitude))
@@ -287,7 +286,7 @@ async def on_location(turn: Turn) -> None:
 
 @witness_turn
 async def on_media(turn: Turn) -> None:
-    await receive_media(turn, _current_step(turn))
+    await receive_media(turn, turn.session.step)
 
 
 @witness_turn
@@ -303,13 +302,6 @@ async def on_unsupported(turn: Turn) -> None:
 @witness_turn
 async def on_edited(turn: Turn) -> None:
     await show_current(turn, prefix=_(texts.EDITED_IGNORED))
-
-
-def _current_step(turn: Turn) -> Ask | Review | None:
-    if turn.session.stage is not Stage.FORM:
-        return None
-    draft = draft_of(turn)
-    return None if draft is None else current(get_form(draft.form), draft)
 
 
 @witness_turn

@@ -10,41 +10,12 @@ from __future__ import annotations
 import logging
 
 from handlers import screens, texts
-from handlers.forms import Offer, Review, current, get_form, resume, start
-from handlers.forms.draft import BadDraft, Draft
-from handlers.forms.engine import WrongForm
+from handlers.forms import Offer, Review, get_form, start
 from handlers.session import Move, Session, Stage
 from handlers.turn import Turn
 from storage.cases import new_object_id
 
 logger = logging.getLogger(__name__)
-
-
-def draft_of(turn: Turn) -> Draft | None:
-    """The report in progress, re-checked against its form; None if there is none (or it
-    no longer fits any form, which is logged and dropped rather than crashing every turn)."""
-    data = turn.session.draft
-    if data is None:
-        return None
-    if turn.checked_draft is not None and turn.checked_draft[0] is data:
-        return turn.checked_draft[1]
-    try:
-        draft = Draft.from_json(data)
-        checked = resume(get_form(draft.form), draft)
-    except (BadDraft, WrongForm, KeyError):
-        logger.warning("draft_dropped reason=unreadable")
-        turn.session.move(Move.LEAVE)
-        return None
-    turn.checked_draft = (data, checked)
-    return checked
-
-
-def keep_draft(turn: Turn, draft: Draft) -> None:
-    """Store a draft the engine produced; it needs no re-check within this update (the
-    engine only returns settled drafts: tests/handlers/forms/test_properties.py)."""
-    data = draft.to_json()
-    turn.session.draft = data
-    turn.checked_draft = (data, draft)
 
 
 def pending_offer(session: Session) -> Offer | None:
@@ -66,7 +37,7 @@ def begin_report(turn: Turn, form_id: str) -> None:
     session = turn.session
     carry = {**session.carry, "consent": "yes"}
     session.move(Move.START)
-    keep_draft(turn, start(get_form(form_id), carry))
+    session.keep(start(get_form(form_id), carry))
     session.case_id = new_object_id()
 
 
@@ -88,7 +59,8 @@ async def show_current(
         # Sealed, then the bot stopped before the receipt was shown: show it before anything.
         turn.session.receipt = None
     ticket = turn.session.next_ticket()
-    screen_list = screens_for(turn.session, _settle(turn), ticket)
+    _settle_offers(turn.session)
+    screen_list = screens_for(turn.session, ticket)
     if not await turn.save():
         return False
     if closing is not None:
@@ -107,23 +79,16 @@ async def show_current(
     return True
 
 
-def _settle(turn: Turn) -> Draft | None:
-    """The report to show, once what no longer fits a form is dropped (logged, by a move).
-
-    Only a release that changed or removed a form leaves such a session behind.
-    """
-    session = turn.session
-    if session.stage is Stage.FORM:
-        return draft_of(turn)
+def _settle_offers(session: Session) -> None:
+    """Drop suggestions of a report type a release removed (logged, by the table's move)."""
     while session.stage is Stage.OFFER and pending_offer(session) is None:
         logger.warning("offer_dropped reason=unknown_form")
         session.offers = session.offers[1:]
         if not session.offers:
             session.move(Move.DECLINE)
-    return None
 
 
-def screens_for(session: Session, draft: Draft | None, ticket: int) -> list[screens.Screen]:
+def screens_for(session: Session, ticket: int) -> list[screens.Screen]:
     """What the witness sees at the session's stage: decided, not changed, here."""
     match session.stage:
         case Stage.LANGUAGE:
@@ -133,12 +98,11 @@ def screens_for(session: Session, draft: Draft | None, ticket: int) -> list[scre
         case Stage.MENU:
             return [screens.menu_screen(ticket)]
         case Stage.FORM:
-            assert draft is not None  # FORM holds a draft: begin_report, Session.from_json
-            form = get_form(draft.form)
-            step = current(form, draft)
+            step = session.step
+            assert step is not None  # FORM holds a draft: begin_report, Session.from_json
             if isinstance(step, Review):
                 return screens.review_screens(step.items, ticket)
-            return [screens.ask_screen(form, draft, step, ticket)]
+            return [screens.ask_screen(step, ticket)]
         case Stage.OFFER:
             offer = pending_offer(session)
             assert offer is not None  # settled by _settle

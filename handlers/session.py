@@ -22,11 +22,16 @@ offers when the stage it reaches has no use for them.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from enum import StrEnum
 from types import MappingProxyType
 from typing import Any
+
+from handlers.forms import BadDraft, Draft, Next, Step, UnknownForm, WrongForm, get_form, resume
+
+logger = logging.getLogger(__name__)
 
 MAX_TRACKED_MESSAGES = 3000
 """Telegram deletes at most 48 h of messages anyway; this bounds a flooded session's size."""
@@ -115,8 +120,11 @@ class Session:
     stage: Stage = Stage.LANGUAGE
     consented: bool = False
     """The consent screen was accepted in this conversation."""
-    draft: dict[str, Any] | None = None
-    """`handlers.forms.Draft.to_json()` of the report in progress."""
+    draft: Draft | None = None
+    """The report in progress, settled against its form; set with `keep`, stored as
+    `Draft.to_json()`."""
+    step: Step | None = field(default=None, compare=False, repr=False)
+    """What `draft` asks now (or its review): derived with it, never stored."""
     case_id: str | None = None
     """Drawn when a report starts; the sealed case gets this id, so a retried submit after
     a crash cannot store the report twice."""
@@ -149,6 +157,10 @@ class Session:
         self.ticket += 1
         return self.ticket
 
+    def keep(self, report: Next) -> None:
+        """Hold a draft the engine settled, with the step it leads to."""
+        self.draft, self.step = report.draft, report.step
+
     def can(self, move: Move) -> bool:
         return self.stage in TRANSITIONS[move].sources
 
@@ -165,7 +177,7 @@ class Session:
         target = self.stage = transition.target
         self.consented = target in _AFTER_CONSENT
         if target is not Stage.FORM:
-            self.draft, self.case_id = None, None
+            self.draft, self.step, self.case_id = None, None, None
         if target is not Stage.FOLLOWUP or move is Move.FOLLOW_UP:
             self.followup_case, self.followup_notes, self.followup_files = None, [], []
         if target not in (Stage.FORM, Stage.OFFER):
@@ -174,24 +186,42 @@ class Session:
     def to_json(self) -> dict[str, Any]:
         """A shallow mapping, serialised at once by the draft store (asdict's deep copy of
         every answer was measurable per update)."""
-        data = {name: getattr(self, name) for name in _FIELD_NAMES}
+        data = {name: getattr(self, name) for name in _STORED}
         data["stage"] = self.stage.value
+        data["draft"] = None if self.draft is None else self.draft.to_json()
         data["format"] = 1
         return data
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Session:
+        """Read back `to_json()`; a draft that no longer fits its form is dropped, logged."""
         if data.get("format") != 1:
             raise SessionFormatError("unknown session format")
-        values = {k: v for k, v in data.items() if k != "format"}
+        values = {k: v for k, v in data.items() if k not in ("format", "draft")}
         try:
             values["stage"] = Stage(values.get("stage", Stage.LANGUAGE))
             session = cls(**values)
         except (TypeError, ValueError) as exc:
             raise SessionFormatError("stored session does not fit") from exc
+        stored_draft = data.get("draft")
+        if stored_draft is not None:
+            session._resume(stored_draft)
         if not session._holds_what_its_stage_needs():
             raise SessionFormatError("stored session is at a stage it cannot be at")
         return session
+
+    def _resume(self, stored: object) -> None:
+        """The stored draft checked against its form as it is now (a release may change it);
+        one that fits no form any more is dropped rather than crashing every update."""
+        try:
+            if not isinstance(stored, dict):
+                raise BadDraft("not a stored draft")
+            draft = Draft.from_json(stored)
+            self.keep(resume(get_form(draft.form), draft))
+        except (BadDraft, WrongForm, UnknownForm):
+            logger.warning("draft_dropped reason=unreadable")
+            if self.can(Move.LEAVE):
+                self.move(Move.LEAVE)
 
     def _holds_what_its_stage_needs(self) -> bool:
         """What `move` guarantees, checked on what storage gave back."""
@@ -200,8 +230,8 @@ class Session:
             return False
         if self.consented != (stage in _AFTER_CONSENT):
             return False
-        if stage is Stage.FORM:
-            return self.draft is not None
+        if (self.draft is not None) != (stage is Stage.FORM):
+            return False
         if stage is Stage.OFFER:
             return bool(self.offers)
         if stage is Stage.FOLLOWUP:
@@ -209,4 +239,4 @@ class Session:
         return True
 
 
-_FIELD_NAMES = tuple(f.name for f in fields(Session))
+_STORED = tuple(f.name for f in fields(Session) if f.name != "step")

@@ -20,7 +20,6 @@ from telegram.error import BadRequest, Forbidden
 
 from handlers import texts
 from handlers.context import KuagerContext
-from handlers.forms.draft import Draft
 from handlers.i18n import negotiate, set_language
 from handlers.screens import Screen, notice
 from handlers.services import Services, Unsaved
@@ -54,8 +53,6 @@ class Turn:
     now: dt.datetime
     toast: str | None = None
     """A short notice shown over the chat when the pressed button is answered."""
-    checked_draft: tuple[dict[str, Any], Draft] | None = None
-    """`session.draft` and the form-checked draft it was read as (flow.draft_of)."""
     _unsaved: Unsaved = field(default_factory=Unsaved)
 
     @property

@@ -1,11 +1,12 @@
 """Report forms as data, and the pure engine that walks a witness through them.
 
 A handler turns a Telegram update into an `Input` (`Button`, `Text`, `Location`, `Media`),
-calls `answer(form, draft, input, today)`, stores the returned `Draft` (encrypted), and shows
-`current(form, draft)`: an `Ask` (msgids, buttons, path) or the `Review`. A stored draft comes
-back through `resume(form, Draft.from_json(data))`, which re-checks it against the form as it
-is now. Nothing here imports Telegram or the database; strings are msgids the handler
-translates when it shows them: `_(invalid.message).format(**invalid.params)`.
+calls `answer(form, draft, input, today)`, and gets back a `Next`: the new `Draft` to store
+(encrypted) and the step to show, an `Ask` (msgids, buttons, path) or the `Review`. A stored
+draft comes back through `resume(form, Draft.from_json(data))`, which re-checks it against
+the form as it is now and returns its `Next` too. Nothing here imports Telegram or the
+database; strings are msgids the handler translates when it shows them:
+`_(invalid.message).format(**invalid.params)`.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from handlers.forms.detention import DETENTION
 from handlers.forms.draft import BadDraft, Draft
 from handlers.forms.engine import (
     Ask,
+    Next,
     Position,
     Review,
     ReviewItem,
@@ -82,6 +84,7 @@ __all__ = [
     "Kind",
     "Location",
     "Media",
+    "Next",
     "Not",
     "Offer",
     "Option",

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import copy
+import logging
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 import handlers
 from handlers import session as session_module
+from handlers.forms import FORMS, Ask, start
 from handlers.session import (
     TRANSITIONS,
     IllegalMove,
@@ -93,7 +97,8 @@ def test_each_stage_keeps_only_what_it_shows() -> None:
     assert (session.followup_case, session.followup_notes) == (None, [])
     # And refusing consent inside a form drops the draft and the consent
     form = consented(Stage.FORM)
-    form.draft, form.case_id = {"form": "detention"}, "c"
+    form.keep(start(FORMS["detention"]))
+    form.case_id = "c"
     form.move(Move.STOP)
     assert (form.stage, form.consented, form.draft, form.case_id) == (
         Stage.CONSENT,
@@ -115,3 +120,76 @@ def test_a_stored_session_at_a_stage_it_cannot_be_at_is_refused() -> None:
     for session in impossible:
         with pytest.raises(SessionFormatError):
             Session.from_json(session.to_json())
+
+
+TODAYS_ROW: dict[str, Any] = {
+    "format": 1,
+    "language": "ru",
+    "stage": "form",
+    "consented": True,
+    "draft": {
+        "draft": 1,
+        "form": "detention",
+        "version": 1,
+        "answers": {"consent": "yes", "reporter_role": "self"},
+        "closed": [],
+        "editing": None,
+        "pending": None,
+    },
+    "case_id": "0123456789abcdef",
+    "group": None,
+    "offers": [],
+    "carry": {},
+    "receipt": None,
+    "followup_case": None,
+    "followup_notes": [],
+    "followup_files": [],
+    "messages": [11, 12, 13],
+    "prompt": 13,
+    "ticket": 4,
+}
+"""A session as the code before the typed draft stored it (format 1)."""
+
+
+def test_a_session_stored_before_the_typed_draft_loads_and_stores_the_same() -> None:
+    session = Session.from_json(copy.deepcopy(TODAYS_ROW))
+
+    assert session.draft is not None and session.draft.answers == TODAYS_ROW["draft"]["answers"]
+    assert isinstance(session.step, Ask) and session.step.path == "event_date"
+    assert session.to_json() == TODAYS_ROW
+
+
+def test_a_session_survives_its_json_and_refuses_strangers() -> None:
+    session = Session.from_json(copy.deepcopy(TODAYS_ROW))
+    session.track(*range(5))
+    again = Session.from_json(session.to_json())
+    assert again == session and again.step == session.step
+    for bad in ({}, {"format": 2}, {"format": 1, "stage": "nowhere"}, {"format": 1, "spam": 1}):
+        with pytest.raises(SessionFormatError):
+            Session.from_json(bad)
+
+
+@pytest.mark.parametrize(
+    "draft",
+    [
+        {**TODAYS_ROW["draft"], "form": "a_removed_form"},
+        {**TODAYS_ROW["draft"], "draft": 99},
+        {"not": "a draft"},
+        "not even a mapping",
+    ],
+)
+def test_a_draft_that_fits_no_form_is_dropped_with_an_event_not_a_crash(
+    draft: object, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="handlers.session")
+
+    session = Session.from_json({**copy.deepcopy(TODAYS_ROW), "draft": draft})
+
+    assert (session.stage, session.draft, session.step, session.case_id) == (
+        Stage.MENU,
+        None,
+        None,
+        None,
+    )
+    assert session.messages == TODAYS_ROW["messages"]  # /delete still finds them
+    assert [r.getMessage() for r in caplog.records] == ["draft_dropped reason=unreadable"]

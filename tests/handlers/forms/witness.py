@@ -13,6 +13,7 @@ from handlers.forms import (
     Form,
     Input,
     Invalid,
+    Next,
     Review,
     Special,
     Stopped,
@@ -48,7 +49,7 @@ class Witness:
 
     def __init__(self, form: Form, draft: Draft | None = None, today: dt.date = TODAY) -> None:
         self.form, self.today = form, today
-        self.draft = draft or start(form)
+        self.draft = draft or start(form).draft
         self.taps = 0
         self.asked: list[str] = []
 
@@ -60,15 +61,16 @@ class Witness:
             self.asked.append(step.path)
             typed = Text(given) if isinstance(given, str) else given
             result = answer(self.form, self.draft, typed, self.today)
-            assert isinstance(result, Draft), f"{step.path}: {given!r} refused: {result}"
-            self.draft, self.taps = result, self.taps + 1
+            assert isinstance(result, Next), f"{step.path}: {given!r} refused: {result}"
+            assert result.step == current(self.form, result.draft), "the step is not the draft's"
+            self.draft, self.taps = result.draft, self.taps + 1
         return self
 
     def refused(self, given: Input | str) -> Invalid | Stopped:
         """The engine's refusal of one input; the draft must be unchanged."""
         typed = Text(given) if isinstance(given, str) else given
         result = answer(self.form, self.draft, typed, self.today)
-        assert not isinstance(result, Draft), f"{given!r} was accepted"
+        assert not isinstance(result, Next), f"{given!r} was accepted"
         return result
 
     @property
