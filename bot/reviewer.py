@@ -17,8 +17,8 @@ from typing import Any
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from bot.labels import labeller
 from bot.passphrase import PassphraseUnavailable, read_passphrase
+from handlers.labels import labeller
 from storage import chain
 from storage.database import Database
 from storage.export import ExportFormat, ExportRequest, count_cases, export_cases

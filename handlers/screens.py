@@ -17,10 +17,19 @@ from babel.numbers import format_decimal
 
 from handlers import texts
 from handlers.callbacks import Action, encode
-from handlers.forms import FORMS, Ask, Kind, Offer, Question, ReviewItem
-from handlers.forms.common import REGIONS
-from handlers.forms.model import Answer, Special
-from handlers.forms.reading import SPECIAL_LABELS, base_choices
+from handlers.forms import (
+    FORMS,
+    REGIONS,
+    SPECIAL_LABELS,
+    Answer,
+    Ask,
+    Kind,
+    Offer,
+    Question,
+    ReviewItem,
+    Special,
+    base_choices,
+)
 from handlers.i18n import LANGUAGES, _, current_language, ngettext
 
 Row = tuple[tuple[str, str], ...]

@@ -29,7 +29,18 @@ from enum import StrEnum
 from types import MappingProxyType
 from typing import Any
 
-from handlers.forms import BadDraft, Draft, Next, Step, UnknownForm, WrongForm, get_form, resume
+from handlers.forms import (
+    AttachmentRef,
+    BadAttachment,
+    BadDraft,
+    Draft,
+    Next,
+    Step,
+    UnknownForm,
+    WrongForm,
+    get_form,
+    resume,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -139,7 +150,7 @@ class Session:
     """A receipt code not yet shown (a crash right after sealing); dropped once shown."""
     followup_case: str | None = None
     followup_notes: list[str] = field(default_factory=list)
-    followup_files: list[dict[str, Any]] = field(default_factory=list)
+    followup_files: list[AttachmentRef] = field(default_factory=list)
     messages: list[int] = field(default_factory=list)
     """Ids of this chat's messages, both sides, for /delete."""
     prompt: int | None = None
@@ -189,6 +200,7 @@ class Session:
         data = {name: getattr(self, name) for name in _STORED}
         data["stage"] = self.stage.value
         data["draft"] = None if self.draft is None else self.draft.to_json()
+        data["followup_files"] = [ref.to_json() for ref in self.followup_files]
         data["format"] = 1
         return data
 
@@ -200,8 +212,10 @@ class Session:
         values = {k: v for k, v in data.items() if k not in ("format", "draft")}
         try:
             values["stage"] = Stage(values.get("stage", Stage.LANGUAGE))
+            files = values.get("followup_files", [])
+            values["followup_files"] = [AttachmentRef.from_json(ref) for ref in files]
             session = cls(**values)
-        except (TypeError, ValueError) as exc:
+        except (TypeError, ValueError, BadAttachment) as exc:
             raise SessionFormatError("stored session does not fit") from exc
         stored_draft = data.get("draft")
         if stored_draft is not None:

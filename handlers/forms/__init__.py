@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from types import MappingProxyType
 
+from handlers.forms.common import CARRIED, REGIONS
 from handlers.forms.detention import DETENTION
 from handlers.forms.draft import BadDraft, Draft
 from handlers.forms.engine import (
@@ -28,6 +29,7 @@ from handlers.forms.engine import (
     back,
     current,
     edit,
+    flags,
     offers,
     progress,
     resume,
@@ -39,11 +41,15 @@ from handlers.forms.missing_person import MISSING_PERSON, is_un_ready, is_urgent
 from handlers.forms.model import (
     DONE,
     KEEP,
+    N_,
     AllOf,
     Answer,
     AnyOf,
+    AttachmentRef,
+    BadAttachment,
     Button,
     Choice,
+    Flag,
     Form,
     In,
     Input,
@@ -62,21 +68,29 @@ from handlers.forms.model import (
     When,
     check_form,
 )
-from handlers.forms.reading import Accept, Option
+from handlers.forms.reading import SPECIAL_LABELS, TOO_LONG, Accept, Option, base_choices
 
 __all__ = [
+    "CARRIED",
     "DONE",
     "FORMS",
     "KEEP",
+    "N_",
+    "REGIONS",
+    "SPECIAL_LABELS",
+    "TOO_LONG",
     "Accept",
     "AllOf",
     "Answer",
     "AnyOf",
     "Ask",
+    "AttachmentRef",
+    "BadAttachment",
     "BadDraft",
     "Button",
     "Choice",
     "Draft",
+    "Flag",
     "Form",
     "In",
     "Input",
@@ -103,9 +117,11 @@ __all__ = [
     "WrongForm",
     "answer",
     "back",
+    "base_choices",
     "check_form",
     "current",
     "edit",
+    "flags",
     "get_form",
     "is_un_ready",
     "is_urgent",

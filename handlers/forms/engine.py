@@ -19,6 +19,7 @@ from handlers.forms.draft import Draft
 from handlers.forms.model import (
     KEEP,
     MORE,
+    N_,
     Answer,
     Button,
     Choice,
@@ -45,7 +46,6 @@ from handlers.forms.reading import (
     prompt,
     read,
 )
-from handlers.i18n import N_
 
 FINISHED = N_("Everything is answered. Please check your answers below.")
 CANNOT_EDIT = N_("That answer cannot be changed now.")
@@ -209,6 +209,11 @@ def offers(form: Form, draft: Draft) -> tuple[Offer, ...]:
     """Follow-up reports to suggest once the draft is finished."""
     root = _lookup(draft.answers, {})
     return tuple(offer for offer in form.offers if offer.when.holds(root))
+
+
+def flags(form: Form, draft: Draft, today: dt.date) -> dict[str, bool]:
+    """The markers a finished report is sealed with, as its form declares them."""
+    return {flag.name: flag.test(draft.answers, today) for flag in form.flags}
 
 
 def progress(form: Form, draft: Draft) -> tuple[int, int]:

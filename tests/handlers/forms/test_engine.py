@@ -10,6 +10,8 @@ from handlers.forms import (
     FORMS,
     KEEP,
     Ask,
+    AttachmentRef,
+    BadAttachment,
     Button,
     Draft,
     Invalid,
@@ -220,13 +222,21 @@ def test_files_are_checked_and_counted() -> None:
     witness.say(*[SKIP] * 5, NO, *[SKIP] * 9)
     assert witness.at == "attachments"
 
-    assert witness.refused(Media({**REF, "sha256": "not-a-digest"})) == Invalid(BAD_FILE)
-    assert witness.refused(Media({**REF, "extra": "x"})) == Invalid(BAD_FILE)
-    witness.say(*[Media({**REF, "attachment_id": f"a{i}"}) for i in range(20)])
+    assert witness.refused(Media(replace(REF, sha256="not-a-digest"))) == Invalid(BAD_FILE)
+    assert witness.refused(Media(replace(REF, name="x" * 256))) == Invalid(BAD_FILE)
+    witness.say(*[Media(replace(REF, attachment_id=f"a{i}")) for i in range(20)])
     assert witness.refused(Media(REF)) == Invalid(TOO_MANY_FILES, {"max": 20})
     witness.say(FINISH)
     assert isinstance(witness.step, Review)
     assert len(witness.answers["attachments"]) == 20  # type: ignore[arg-type]
+
+
+def test_a_file_reference_reads_back_only_what_it_wrote() -> None:
+    assert AttachmentRef.from_json(REF.to_json()) == REF
+    stored = REF.to_json()
+    for bad in ({**stored, "extra": "x"}, {**stored, "size": "1"}, {}, [stored], None):
+        with pytest.raises(BadAttachment):
+            AttachmentRef.from_json(bad)
 
 
 def test_a_shared_location_must_be_a_real_place() -> None:

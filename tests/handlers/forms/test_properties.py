@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import string
+from dataclasses import replace
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -70,7 +71,9 @@ JUNK = st.one_of(
     st.sampled_from(STALE_CODES).map(Button),
     st.text(max_size=30).map(Text),
     st.builds(Location, st.floats(), st.floats()),
-    st.sampled_from([REF, {**REF, "size": -1}, {**REF, "size": True}, {}]).map(Media),
+    st.sampled_from(
+        [REF, replace(REF, size=-1), replace(REF, size=True), replace(REF, sha256="")]
+    ).map(Media),
 )
 
 

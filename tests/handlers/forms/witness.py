@@ -8,6 +8,7 @@ from handlers.forms import (
     DONE,
     Answer,
     Ask,
+    AttachmentRef,
     Button,
     Draft,
     Form,
@@ -29,14 +30,7 @@ DONT_KNOW = Button(Special.DONT_KNOW)
 PREFER_NOT = Button(Special.PREFER_NOT)
 FINISH = Button(DONE)
 YES, NO = Button("yes"), Button("no")
-REF: dict[str, str | int] = {
-    "attachment_id": "att-1",
-    "sha256": "a" * 64,
-    "kind": "photo",
-    "mime": "image/jpeg",
-    "name": "IMG_0001.jpg",
-    "size": 123456,
-}
+REF = AttachmentRef("att-1", "a" * 64, 123456, "photo", "image/jpeg", "IMG_0001.jpg")
 
 
 def b(*codes: str) -> list[Input]:
