@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
-from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden
 
 from handlers import texts
@@ -148,7 +147,6 @@ class Turn:
                 screen.text,
                 chat_id=self.chat_id,
                 message_id=message_id,
-                parse_mode=ParseMode.HTML,
                 reply_markup=markup(screen),
             )
         except Forbidden:
@@ -221,9 +219,7 @@ def _session_from(stored: dict[str, object] | None) -> Session:
 
 async def _send(context: KuagerContext, chat_id: int, screen: Screen) -> Message | None:
     try:
-        return await context.bot.send_message(
-            chat_id, screen.text, parse_mode=ParseMode.HTML, reply_markup=markup(screen)
-        )
+        return await context.bot.send_message(chat_id, screen.text, reply_markup=markup(screen))
     except Forbidden:
         logger.info("witness_unreachable")
         return None
