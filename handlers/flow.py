@@ -105,7 +105,7 @@ def screens_for(session: Session, ticket: int) -> list[screens.Screen]:
             return [screens.ask_screen(step, ticket)]
         case Stage.OFFER:
             offer = pending_offer(session)
-            assert offer is not None  # settled by _settle
+            assert offer is not None  # _settle_offers dropped any that no form has
             return [screens.offer_screen(offer, ticket)]
         case Stage.FOLLOWUP:
             return [screens.followup_screen(ticket, texts.FOLLOWUP_START)]

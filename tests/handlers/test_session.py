@@ -12,6 +12,7 @@ import pytest
 
 import handlers
 from handlers import session as session_module
+from handlers.flow import _settle_offers
 from handlers.forms import FORMS, Ask, start
 from handlers.session import (
     TRANSITIONS,
@@ -193,3 +194,17 @@ def test_a_draft_that_fits_no_form_is_dropped_with_an_event_not_a_crash(
     )
     assert session.messages == TODAYS_ROW["messages"]  # /delete still finds them
     assert [r.getMessage() for r in caplog.records] == ["draft_dropped reason=unreadable"]
+
+
+def test_a_suggestion_of_a_removed_report_type_is_dropped_with_an_event(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.INFO, logger="handlers.flow")
+    session = consented(Stage.OFFER)
+    session.offers = [["detention", "a_removed_form"]]
+    session.carry, session.group = {"event_date": "x"}, "g"
+
+    _settle_offers(session)
+
+    assert (session.stage, session.offers, session.carry) == (Stage.SENT, [], {})
+    assert [r.getMessage() for r in caplog.records] == ["offer_dropped reason=unknown_form"]
