@@ -11,7 +11,8 @@ import logging
 from typing import Any
 
 from telegram import BotCommand
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes
+from telegram.constants import ParseMode
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
 
 from bot import logs
 from bot.config import Config
@@ -74,6 +75,8 @@ def build_application(config: Config, services: Services) -> KuagerApplication:
         .base_url(config.telegram.api_base_url)
         .base_file_url(config.telegram.file_base_url)
         .context_types(ContextTypes(context=KuagerContext))
+        # Every screen is HTML (handlers.screens escapes what the witness typed).
+        .defaults(Defaults(parse_mode=ParseMode.HTML))
         .concurrent_updates(PerChatUpdateProcessor(CONCURRENT_UPDATES))
         # One pooled connection per update in flight; aiohttp rather than httpx (transport.py).
         .request(AiohttpRequest(connection_pool_size=CONCURRENT_UPDATES, pool_timeout=10.0))

@@ -20,8 +20,8 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
-from bot.labels import labeller
 from bot.passphrase import PassphraseUnavailable, read_passphrase
+from handlers.labels import labeller
 from storage import chain
 from storage.crypto.keys import (
     InvalidKeyFile,

@@ -13,7 +13,7 @@ from telegram import Message
 from handlers import texts
 from handlers.answering import apply_input
 from handlers.callbacks import Action, ForgedPress, Press, decode
-from handlers.flow import begin_report, draft_of, keep_draft, pending_offer, show_current
+from handlers.flow import begin_report, pending_offer, show_current
 from handlers.forms import (
     FORMS,
     Accept,
@@ -24,14 +24,13 @@ from handlers.forms import (
     Review,
     Text,
     back,
-    current,
     edit,
     get_form,
 )
 from handlers.i18n import LANGUAGES, _, set_language
 from handlers.media import receive_media
 from handlers.screens import Screen, language_screen, wipe_confirm_screen
-from handlers.session import Stage
+from handlers.session import Move, Stage
 from handlers.submit import (
     add_followup_note,
     offer_wipe,
@@ -49,14 +48,11 @@ logger = logging.getLogger(__name__)
 async def cmd_start(turn: Turn) -> None:
     """Begin, or pick up where the witness stopped: a draft is never thrown away by /start."""
     session = turn.session
-    if session.stage is Stage.FORM and session.draft is not None:
+    if session.stage is Stage.FORM:
         await show_current(turn, prefix=_(texts.RESUMED))
         return
-    if session.language is None:
-        session.stage = Stage.LANGUAGE
-    elif session.stage in (Stage.SENT, Stage.OFFER, Stage.FOLLOWUP):
-        session.clear_report()
-        session.stage = Stage.MENU
+    if session.stage in (Stage.SENT, Stage.OFFER, Stage.FOLLOWUP):
+        session.move(Move.LEAVE)
     await show_current(turn)
 
 
@@ -77,11 +73,9 @@ async def cmd_language(turn: Turn) -> None:
 @witness_turn
 async def cmd_cancel(turn: Turn) -> None:
     session = turn.session
-    had_report = session.draft is not None or session.stage is Stage.FOLLOWUP
-    session.clear_report()
-    session.offers, session.carry, session.group = [], {}, None
-    if session.stage not in (Stage.LANGUAGE, Stage.CONSENT):
-        session.stage = Stage.MENU
+    had_report = session.stage in (Stage.FORM, Stage.FOLLOWUP)
+    if session.can(Move.LEAVE):
+        session.move(Move.LEAVE)
     notice = texts.CANCELLED if had_report else texts.NOTHING_TO_CANCEL
     await show_current(turn, prefix=_(notice))
 
@@ -133,21 +127,22 @@ async def _press_language(turn: Turn, press: Press, message_id: int | None) -> N
         return
     session.language = press.argument
     set_language(press.argument)
-    if session.stage is Stage.LANGUAGE:
-        session.stage = Stage.CONSENT
+    if session.can(Move.CHOOSE_LANGUAGE):
+        session.move(Move.CHOOSE_LANGUAGE)
     await show_current(turn, edit=message_id)
 
 
 async def _press_consent(turn: Turn, press: Press, message_id: int | None) -> None:
     session = turn.session
+    if not session.can(Move.AGREE):
+        await show_current(turn, prefix=_(texts.STALE_BUTTON))
+        return
     if press.argument != "yes":
-        session.consented = False
         await turn.save()
         if message_id is not None:
             await turn.edit(message_id, Screen(_(texts.CONSENT_DECLINED)))
         return
-    session.consented = True
-    session.stage = Stage.MENU
+    session.move(Move.AGREE)
     await show_current(turn, edit=message_id)
 
 
@@ -168,7 +163,7 @@ async def _press_answer(turn: Turn, press: Press, message_id: int | None) -> Non
 
 
 async def _press_back(turn: Turn, press: Press, message_id: int | None) -> None:
-    draft = draft_of(turn)
+    draft = turn.session.draft
     if draft is None:
         await show_current(turn)
         return
@@ -176,12 +171,12 @@ async def _press_back(turn: Turn, press: Press, message_id: int | None) -> None:
     if isinstance(outcome, Invalid):
         await show_current(turn, prefix=_(outcome.message).format(**outcome.params))
         return
-    keep_draft(turn, outcome)
+    turn.session.keep(outcome)
     await show_current(turn)
 
 
 async def _press_edit(turn: Turn, press: Press, message_id: int | None) -> None:
-    draft = draft_of(turn)
+    draft = turn.session.draft
     if draft is None:
         await show_current(turn)
         return
@@ -189,33 +184,35 @@ async def _press_edit(turn: Turn, press: Press, message_id: int | None) -> None:
     if isinstance(outcome, Invalid):
         await show_current(turn, prefix=_(outcome.message).format(**outcome.params))
         return
-    keep_draft(turn, outcome)
+    turn.session.keep(outcome)
     await show_current(turn)
 
 
 async def _press_send(turn: Turn, press: Press, message_id: int | None) -> None:
-    draft = draft_of(turn)
-    if draft is None or not isinstance(current(get_form(draft.form), draft), Review):
+    draft = turn.session.draft
+    if draft is None or not isinstance(turn.session.step, Review):
         await show_current(turn)
         return
     await submit_report(turn, draft)
 
 
 async def _press_cancel(turn: Turn, press: Press, message_id: int | None) -> None:
-    turn.session.clear_report()
-    turn.session.stage = Stage.MENU
+    if turn.session.stage is not Stage.FORM:
+        await show_current(turn, prefix=_(texts.STALE_BUTTON))
+        return
+    turn.session.move(Move.LEAVE)
     await show_current(turn, prefix=_(texts.CANCELLED))
 
 
 async def _press_offer(turn: Turn, press: Press, message_id: int | None) -> None:
     session = turn.session
-    offer = pending_offer(turn)
+    offer = pending_offer(session) if session.stage is Stage.OFFER else None
     if offer is None:
         await show_current(turn)
         return
     session.offers = session.offers[1:]
     if press.argument == offer.form:
-        begin_report(turn, offer.form, keep_carry=True)
+        begin_report(turn, offer.form)
         await show_current(turn)
         return
     if message_id is not None:
@@ -223,7 +220,7 @@ async def _press_offer(turn: Turn, press: Press, message_id: int | None) -> None
     if session.offers:
         await show_current(turn)
         return
-    session.stage, session.carry, session.group = Stage.SENT, {}, None
+    session.move(Move.DECLINE)
     await offer_wipe(turn)
 
 
@@ -269,7 +266,7 @@ async def on_text(turn: Turn) -> None:
     if stage is not Stage.FORM:
         await show_current(turn, prefix=_(texts.USE_BUTTONS))
         return
-    step = _current_step(turn)
+    step = turn.session.step
     if isinstance(step, Ask) and Accept.TEXT in step.accepts:
         await apply_input(turn, Text(text))
         return
@@ -279,7 +276,7 @@ async def on_text(turn: Turn) -> None:
 @witness_turn
 async def on_location(turn: Turn) -> None:
     message = turn.update.effective_message
-    step = _current_step(turn)
+    step = turn.session.step
     if message and message.location and isinstance(step, Ask) and Accept.LOCATION in step.accepts:
         location = message.location
         await apply_input(turn, Location(location.latitude, location.longitude))
@@ -289,7 +286,7 @@ async def on_location(turn: Turn) -> None:
 
 @witness_turn
 async def on_media(turn: Turn) -> None:
-    await receive_media(turn, _current_step(turn))
+    await receive_media(turn, turn.session.step)
 
 
 @witness_turn
@@ -305,13 +302,6 @@ async def on_unsupported(turn: Turn) -> None:
 @witness_turn
 async def on_edited(turn: Turn) -> None:
     await show_current(turn, prefix=_(texts.EDITED_IGNORED))
-
-
-def _current_step(turn: Turn) -> Ask | Review | None:
-    if turn.session.stage is not Stage.FORM:
-        return None
-    draft = draft_of(turn)
-    return None if draft is None else current(get_form(draft.form), draft)
 
 
 @witness_turn

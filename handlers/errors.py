@@ -1,4 +1,4 @@
-"""The one error handler at the Telegram edge: record the kind, tell the witness, no content.
+"""The one error handler at the Telegram edge: log the kind, tell the witness, no content.
 
 PTB's own example forwards `update.to_dict()` to a developer chat; here that would leak a
 witness's words, so only the exception's class name and where it was raised are logged.
@@ -10,7 +10,7 @@ import logging
 import traceback
 
 from telegram import Update
-from telegram.constants import ChatType, ParseMode
+from telegram.constants import ChatType
 from telegram.error import TelegramError
 
 from handlers import texts
@@ -28,7 +28,6 @@ async def on_error(update: object, context: KuagerContext) -> None:
     if error is not None and error.__traceback__ is not None:
         frame = traceback.extract_tb(error.__traceback__)[-1]
         where = f"{frame.filename.rsplit('/', 1)[-1]}:{frame.lineno}"
-    context.services.incidents.append(kind)
     logger.error("handler_error kind=%s at=%s", kind, where)
     if not isinstance(update, Update):
         return
@@ -37,6 +36,6 @@ async def on_error(update: object, context: KuagerContext) -> None:
         return
     await answer_press(update)
     try:
-        await context.bot.send_message(chat.id, _(texts.INTERNAL_ERROR), parse_mode=ParseMode.HTML)
+        await context.bot.send_message(chat.id, _(texts.INTERNAL_ERROR))
     except TelegramError:
         logger.info("error_notice_failed")

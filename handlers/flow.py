@@ -1,9 +1,8 @@
-"""The conversation's map: what each stage shows, and how presses move between stages.
+"""What each stage shows, and the report a session holds.
 
-LANGUAGE ─► CONSENT ─► MENU ─► FORM (questions … review) ─► submit ─► OFFER ─► SENT
-                                ▲                                        │
-                                └──────────── linked report ◄────────────┘
-/followup CODE ─► FOLLOWUP ─► SENT       /cancel ─► MENU       /delete ─► wiped
+The stages and every move between them are one table, `handlers.session.TRANSITIONS`,
+drawn in that module's docstring. `screens_for` decides what to show from the session
+alone and changes nothing; `show_current` stores the session, then shows it.
 """
 
 from __future__ import annotations
@@ -11,68 +10,35 @@ from __future__ import annotations
 import logging
 
 from handlers import screens, texts
-from handlers.forms import Offer, Review, current, get_form, resume, start
-from handlers.forms.draft import BadDraft, Draft
-from handlers.forms.engine import WrongForm
-from handlers.session import Stage
+from handlers.forms import Offer, Review, get_form, start
+from handlers.session import Move, Session, Stage
 from handlers.turn import Turn
 from storage.cases import new_object_id
 
 logger = logging.getLogger(__name__)
 
 
-def draft_of(turn: Turn) -> Draft | None:
-    """The report in progress, re-checked against its form; None if there is none (or it
-    no longer fits any form, which is logged and dropped rather than crashing every turn)."""
-    data = turn.session.draft
-    if data is None:
+def pending_offer(session: Session) -> Offer | None:
+    if not session.offers:
         return None
-    if turn.checked_draft is not None and turn.checked_draft[0] is data:
-        return turn.checked_draft[1]
-    try:
-        draft = Draft.from_json(data)
-        checked = resume(get_form(draft.form), draft)
-    except (BadDraft, WrongForm, KeyError):
-        logger.warning("draft_dropped reason=unreadable")
-        turn.session.clear_report()
-        turn.session.stage = Stage.MENU
-        return None
-    turn.checked_draft = (data, checked)
-    return checked
-
-
-def keep_draft(turn: Turn, draft: Draft) -> None:
-    """Store a draft the engine produced; it needs no re-check within this update (the
-    engine only returns settled drafts: tests/handlers/forms/test_properties.py)."""
-    data = draft.to_json()
-    turn.session.draft = data
-    turn.checked_draft = (data, draft)
-
-
-def pending_offer(turn: Turn) -> Offer | None:
-    if not turn.session.offers:
-        return None
-    source, target = turn.session.offers[0]
+    source, target = session.offers[0]
     try:
         return next((o for o in get_form(source).offers if o.form == target), None)
     except KeyError:
         return None
 
 
-def begin_report(turn: Turn, form_id: str, *, keep_carry: bool = False) -> None:
+def begin_report(turn: Turn, form_id: str) -> None:
     """Start a report of this type, with answers carried over from a linked one if any.
 
-    The carried answers stay in the session while more linked reports are pending.
+    Started from a suggestion, the carried answers stay in the session while more linked
+    reports are pending; from the menu there are none.
     """
     session = turn.session
-    carry = dict(session.carry) if keep_carry else {}
-    if session.consented:
-        carry["consent"] = "yes"
-    keep_draft(turn, start(get_form(form_id), carry))
+    carry = {**session.carry, "consent": "yes"}
+    session.move(Move.START)
+    session.keep(start(get_form(form_id), carry))
     session.case_id = new_object_id()
-    if not keep_carry:
-        session.carry, session.offers, session.group = {}, [], None
-    session.stage = Stage.FORM
 
 
 async def show_current(
@@ -93,7 +59,8 @@ async def show_current(
         # Sealed, then the bot stopped before the receipt was shown: show it before anything.
         turn.session.receipt = None
     ticket = turn.session.next_ticket()
-    screen_list = screens_for(turn, ticket)
+    _settle_offers(turn.session)
+    screen_list = screens_for(turn.session, ticket)
     if not await turn.save():
         return False
     if closing is not None:
@@ -112,28 +79,35 @@ async def show_current(
     return True
 
 
-def screens_for(turn: Turn, ticket: int) -> list[screens.Screen]:
-    session = turn.session
-    if session.stage is Stage.LANGUAGE or session.language is None:
-        return [screens.language_screen(ticket)]
-    if session.stage is Stage.CONSENT or not session.consented:
-        session.stage = Stage.CONSENT
-        return [screens.consent_screen(ticket)]
-    if session.stage is Stage.FORM:
-        draft = draft_of(turn)
-        if draft is not None:
-            form = get_form(draft.form)
-            step = current(form, draft)
+def _settle_offers(session: Session) -> None:
+    """Drop suggestions of a report type a release removed (logged, by the table's move)."""
+    while session.stage is Stage.OFFER and pending_offer(session) is None:
+        logger.warning("offer_dropped reason=unknown_form")
+        session.offers = session.offers[1:]
+        if not session.offers:
+            session.move(Move.DECLINE)
+
+
+def screens_for(session: Session, ticket: int) -> list[screens.Screen]:
+    """What the witness sees at the session's stage: decided, not changed, here."""
+    match session.stage:
+        case Stage.LANGUAGE:
+            return [screens.language_screen(ticket)]
+        case Stage.CONSENT:
+            return [screens.consent_screen(ticket)]
+        case Stage.MENU:
+            return [screens.menu_screen(ticket)]
+        case Stage.FORM:
+            step = session.step
+            assert step is not None  # FORM holds a draft: begin_report, Session.from_json
             if isinstance(step, Review):
                 return screens.review_screens(step.items, ticket)
-            return [screens.ask_screen(form, draft, step, ticket)]
-    if session.stage is Stage.OFFER:
-        offer = pending_offer(turn)
-        if offer is not None:
+            return [screens.ask_screen(step, ticket)]
+        case Stage.OFFER:
+            offer = pending_offer(session)
+            assert offer is not None  # _settle_offers dropped any that no form has
             return [screens.offer_screen(offer, ticket)]
-    if session.stage is Stage.FOLLOWUP and session.followup_case:
-        return [screens.followup_screen(ticket, texts.FOLLOWUP_START)]
-    if session.stage is Stage.SENT:
-        return [screens.notice(texts.ALL_DONE)]
-    session.stage = Stage.MENU
-    return [screens.menu_screen(ticket)]
+        case Stage.FOLLOWUP:
+            return [screens.followup_screen(ticket, texts.FOLLOWUP_START)]
+        case Stage.SENT:
+            return [screens.notice(texts.ALL_DONE)]

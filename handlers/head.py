@@ -15,7 +15,8 @@ from telegram.error import TelegramError
 from telegram.ext import ApplicationHandlerStop
 
 from handlers.context import KuagerContext
-from handlers.i18n import DEFAULT_LANGUAGE, N_, _, language
+from handlers.forms import N_
+from handlers.i18n import DEFAULT_LANGUAGE, _, language
 from handlers.services import Services
 from storage import chain
 from storage.database import StorageUnavailable

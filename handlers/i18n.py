@@ -26,11 +26,6 @@ DEFAULT_LANGUAGE = "ru"
 _current: contextvars.ContextVar[str] = contextvars.ContextVar("language", default=DEFAULT_LANGUAGE)
 
 
-def N_(msgid: str) -> str:
-    """Mark a string for extraction without translating it (form definitions, constants)."""
-    return msgid
-
-
 @cache
 def translations(language: str) -> NullTranslations:
     """The compiled catalog for `language`, loaded once per process."""

@@ -15,7 +15,7 @@ from telegram.error import TelegramError
 from handlers import texts
 from handlers.answering import apply_input
 from handlers.flow import show_current
-from handlers.forms import Accept, Ask, Media, Review
+from handlers.forms import Accept, Ask, AttachmentRef, Media, Review
 from handlers.i18n import _
 from handlers.screens import notice
 from handlers.session import Stage
@@ -78,7 +78,7 @@ async def receive_media(turn: Turn, step: Ask | Review | None) -> None:
     await apply_input(turn, Media(ref))
 
 
-async def _seal(turn: Turn, found: IncomingFile) -> dict[str, str | int] | None:
+async def _seal(turn: Turn, found: IncomingFile) -> AttachmentRef | None:
     try:
         telegram_file = await turn.context.bot.get_file(found.file_id)
         data = bytes(await telegram_file.download_as_bytearray())
@@ -98,11 +98,6 @@ async def _seal(turn: Turn, found: IncomingFile) -> dict[str, str | int] | None:
     finally:
         del data
     logger.info("attachment_sealed kind=%s", found.kind)
-    return {
-        "attachment_id": sealed.attachment_id,
-        "sha256": sealed.sha256,
-        "kind": found.kind,
-        "mime": found.mime,
-        "name": found.name,
-        "size": sealed.size,
-    }
+    return AttachmentRef(
+        sealed.attachment_id, sealed.sha256, sealed.size, found.kind, found.mime, found.name
+    )

@@ -17,10 +17,19 @@ from babel.numbers import format_decimal
 
 from handlers import texts
 from handlers.callbacks import Action, encode
-from handlers.forms import FORMS, Ask, Draft, Form, Kind, Offer, Question, ReviewItem, progress
-from handlers.forms.common import REGIONS
-from handlers.forms.model import Answer, Special
-from handlers.forms.reading import SPECIAL_LABELS, base_choices
+from handlers.forms import (
+    FORMS,
+    REGIONS,
+    SPECIAL_LABELS,
+    Answer,
+    Ask,
+    Kind,
+    Offer,
+    Question,
+    ReviewItem,
+    Special,
+    base_choices,
+)
 from handlers.i18n import LANGUAGES, _, current_language, ngettext
 
 Row = tuple[tuple[str, str], ...]
@@ -64,9 +73,9 @@ def menu_screen(ticket: int) -> Screen:
     return Screen(f"{_(texts.MENU)}\n\n<i>{_(texts.MENU_FOLLOWUP_HINT)}</i>", rows)
 
 
-def ask_screen(form: Form, draft: Draft, ask: Ask, ticket: int) -> Screen:
+def ask_screen(ask: Ask, ticket: int) -> Screen:
     """A question: neutral header, the question, its hint, what is chosen so far, buttons."""
-    answered, total = progress(form, draft)
+    answered, total = ask.answered, ask.total
     lines = [_(texts.QUESTION_HEADER).format(number=answered + 1, total=max(total, answered + 1))]
     if ask.position is not None:
         lines.append(

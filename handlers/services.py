@@ -80,5 +80,3 @@ class Services:
     """Per witness (owner hash): what changed after their session was last stored."""
     witness_timezone: dt.tzinfo = dt.timezone(dt.timedelta(hours=5))
     """Kazakhstan has kept one time zone, UTC+5, since March 2024: "today" for dates."""
-    incidents: list[str] = field(default_factory=list)
-    """Exception class names the error handler caught (no content), newest last."""

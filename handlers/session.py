@@ -3,13 +3,46 @@
 A session holds the language, the stage, the report in progress (an engine `Draft`), and the
 ids of messages in the chat so that /delete can remove them later. It is pure data: no
 Telegram, no database; `handlers.conversation` loads it, changes it, and stores it again.
+
+The conversation's map is `TRANSITIONS`, and `Session.move` is the only code that changes
+the stage (tests/handlers/test_session.py holds both to this drawing):
+
+    LANGUAGE ─choose_language─► CONSENT ─agree─► MENU ─start─► FORM   (questions … review)
+    FORM ─send─► SENT
+    FORM ─suggest─► OFFER ─start─► FORM                    (a linked report, suggested)
+    OFFER ─decline─► SENT
+    FORM ─stop─► CONSENT                                   (consent refused in the form)
+    MENU FORM OFFER FOLLOWUP SENT ─follow_up─► FOLLOWUP ─add─► SENT     (/followup CODE)
+    MENU FORM OFFER FOLLOWUP SENT ─leave─► MENU    (/cancel, /start, an unreadable draft)
+    /delete: a new session, at LANGUAGE with the language kept
+
+Each stage holds only what it shows: a move drops the report, the follow-up and the linked
+offers when the stage it reaches has no use for them.
 """
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from enum import StrEnum
+from types import MappingProxyType
 from typing import Any
+
+from handlers.forms import (
+    AttachmentRef,
+    BadAttachment,
+    BadDraft,
+    Draft,
+    Next,
+    Step,
+    UnknownForm,
+    WrongForm,
+    get_form,
+    resume,
+)
+
+logger = logging.getLogger(__name__)
 
 MAX_TRACKED_MESSAGES = 3000
 """Telegram deletes at most 48 h of messages anyway; this bounds a flooded session's size."""
@@ -34,6 +67,58 @@ class Stage(StrEnum):
     """A report was sent; the receipt was shown and a wipe offered."""
 
 
+class Move(StrEnum):
+    """Something that moves the conversation to another stage; `TRANSITIONS` says where."""
+
+    CHOOSE_LANGUAGE = "choose_language"
+    AGREE = "agree"
+    """The consent screen was accepted."""
+    START = "start"
+    """A report of the chosen type, or of the suggested linked type, begins."""
+    STOP = "stop"
+    """Consent was refused inside a form: the report is thrown away."""
+    SEND = "send"
+    SUGGEST = "suggest"
+    """The report was sent and a linked report is suggested."""
+    DECLINE = "decline"
+    """The last suggested report was declined."""
+    FOLLOW_UP = "follow_up"
+    """A receipt code was accepted: notes and files for that case follow."""
+    ADD = "add"
+    """The notes and files were sent."""
+    LEAVE = "leave"
+    """Back to the menu, dropping whatever was in progress."""
+
+
+@dataclass(frozen=True)
+class Transition:
+    sources: frozenset[Stage]
+    target: Stage
+
+
+_AFTER_CONSENT = frozenset({Stage.MENU, Stage.FORM, Stage.OFFER, Stage.FOLLOWUP, Stage.SENT})
+
+TRANSITIONS: Mapping[Move, Transition] = MappingProxyType(
+    {
+        Move.CHOOSE_LANGUAGE: Transition(frozenset({Stage.LANGUAGE}), Stage.CONSENT),
+        Move.AGREE: Transition(frozenset({Stage.CONSENT}), Stage.MENU),
+        Move.START: Transition(frozenset({Stage.MENU, Stage.OFFER}), Stage.FORM),
+        Move.STOP: Transition(frozenset({Stage.FORM}), Stage.CONSENT),
+        Move.SEND: Transition(frozenset({Stage.FORM}), Stage.SENT),
+        Move.SUGGEST: Transition(frozenset({Stage.FORM}), Stage.OFFER),
+        Move.DECLINE: Transition(frozenset({Stage.OFFER}), Stage.SENT),
+        Move.FOLLOW_UP: Transition(_AFTER_CONSENT, Stage.FOLLOWUP),
+        Move.ADD: Transition(frozenset({Stage.FOLLOWUP}), Stage.SENT),
+        Move.LEAVE: Transition(_AFTER_CONSENT, Stage.MENU),
+    }
+)
+"""Every change of stage the conversation makes: the map drawn in this module's docstring."""
+
+
+class IllegalMove(RuntimeError):
+    """A move from a stage the map has no arrow from: a bug, not a witness's doing."""
+
+
 class SessionFormatError(ValueError):
     """The stored session is not one this code wrote."""
 
@@ -46,8 +131,11 @@ class Session:
     stage: Stage = Stage.LANGUAGE
     consented: bool = False
     """The consent screen was accepted in this conversation."""
-    draft: dict[str, Any] | None = None
-    """`handlers.forms.Draft.to_json()` of the report in progress."""
+    draft: Draft | None = None
+    """The report in progress, settled against its form; set with `keep`, stored as
+    `Draft.to_json()`."""
+    step: Step | None = field(default=None, compare=False, repr=False)
+    """What `draft` asks now (or its review): derived with it, never stored."""
     case_id: str | None = None
     """Drawn when a report starts; the sealed case gets this id, so a retried submit after
     a crash cannot store the report twice."""
@@ -62,7 +150,7 @@ class Session:
     """A receipt code not yet shown (a crash right after sealing); dropped once shown."""
     followup_case: str | None = None
     followup_notes: list[str] = field(default_factory=list)
-    followup_files: list[dict[str, Any]] = field(default_factory=list)
+    followup_files: list[AttachmentRef] = field(default_factory=list)
     messages: list[int] = field(default_factory=list)
     """Ids of this chat's messages, both sides, for /delete."""
     prompt: int | None = None
@@ -80,33 +168,89 @@ class Session:
         self.ticket += 1
         return self.ticket
 
-    def clear_report(self) -> None:
-        """Forget the report in progress (cancel, submit); keep language and message ids."""
-        self.draft = None
-        self.case_id = None
-        self.followup_case = None
-        self.followup_notes = []
-        self.followup_files = []
+    def keep(self, report: Next) -> None:
+        """Hold a draft the engine settled, with the step it leads to."""
+        self.draft, self.step = report.draft, report.step
+
+    def can(self, move: Move) -> bool:
+        return self.stage in TRANSITIONS[move].sources
+
+    def move(self, move: Move) -> None:
+        """Go to the stage `move` leads to, dropping what that stage does not hold.
+
+        The one place the stage changes. What is dropped is what a seized server would
+        otherwise keep for no reason: a report once it is sent or abandoned, a follow-up's
+        notes once sent, the answers carried into a linked report once none is pending.
+        """
+        transition = TRANSITIONS[move]
+        if self.stage not in transition.sources:
+            raise IllegalMove(f"{move} from {self.stage}")
+        target = self.stage = transition.target
+        self.consented = target in _AFTER_CONSENT
+        if target is not Stage.FORM:
+            self.draft, self.step, self.case_id = None, None, None
+        if target is not Stage.FOLLOWUP or move is Move.FOLLOW_UP:
+            self.followup_case, self.followup_notes, self.followup_files = None, [], []
+        if target not in (Stage.FORM, Stage.OFFER):
+            self.offers, self.carry, self.group = [], {}, None
 
     def to_json(self) -> dict[str, Any]:
         """A shallow mapping, serialised at once by the draft store (asdict's deep copy of
         every answer was measurable per update)."""
-        data = {name: getattr(self, name) for name in _FIELD_NAMES}
+        data = {name: getattr(self, name) for name in _STORED}
         data["stage"] = self.stage.value
+        data["draft"] = None if self.draft is None else self.draft.to_json()
+        data["followup_files"] = [ref.to_json() for ref in self.followup_files]
         data["format"] = 1
         return data
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Session:
+        """Read back `to_json()`; a draft that no longer fits its form is dropped, logged."""
         if data.get("format") != 1:
             raise SessionFormatError("unknown session format")
-        values = {k: v for k, v in data.items() if k != "format"}
+        values = {k: v for k, v in data.items() if k not in ("format", "draft")}
         try:
+            values["stage"] = Stage(values.get("stage", Stage.LANGUAGE))
+            files = values.get("followup_files", [])
+            values["followup_files"] = [AttachmentRef.from_json(ref) for ref in files]
             session = cls(**values)
-            session.stage = Stage(session.stage)
-        except (TypeError, ValueError) as exc:
+        except (TypeError, ValueError, BadAttachment) as exc:
             raise SessionFormatError("stored session does not fit") from exc
+        stored_draft = data.get("draft")
+        if stored_draft is not None:
+            session._resume(stored_draft)
+        if not session._holds_what_its_stage_needs():
+            raise SessionFormatError("stored session is at a stage it cannot be at")
         return session
 
+    def _resume(self, stored: object) -> None:
+        """The stored draft checked against its form as it is now (a release may change it);
+        one that fits no form any more is dropped rather than crashing every update."""
+        try:
+            if not isinstance(stored, dict):
+                raise BadDraft("not a stored draft")
+            draft = Draft.from_json(stored)
+            self.keep(resume(get_form(draft.form), draft))
+        except (BadDraft, WrongForm, UnknownForm):
+            logger.warning("draft_dropped reason=unreadable")
+            if self.can(Move.LEAVE):
+                self.move(Move.LEAVE)
 
-_FIELD_NAMES = tuple(f.name for f in fields(Session))
+    def _holds_what_its_stage_needs(self) -> bool:
+        """What `move` guarantees, checked on what storage gave back."""
+        stage = self.stage
+        if self.language is None and stage is not Stage.LANGUAGE:
+            return False
+        if self.consented != (stage in _AFTER_CONSENT):
+            return False
+        if (self.draft is not None) != (stage is Stage.FORM):
+            return False
+        if stage is Stage.OFFER:
+            return bool(self.offers)
+        if stage is Stage.FOLLOWUP:
+            return self.followup_case is not None
+        return True
+
+
+_STORED = tuple(f.name for f in fields(Session) if f.name != "step")

@@ -11,22 +11,29 @@ from __future__ import annotations
 import copy
 import logging
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from telegram.error import TelegramError
 
 from handlers import texts
 from handlers.flow import show_current
-from handlers.forms import Draft, Form, get_form, is_un_ready, is_urgent, offers
-from handlers.forms.common import CARRIED
-from handlers.forms.reading import TOO_LONG
+from handlers.forms import (
+    CARRIED,
+    TOO_LONG,
+    AttachmentRef,
+    Draft,
+    Form,
+    flags,
+    get_form,
+    offers,
+)
 from handlers.i18n import _, current_language
 from handlers.screens import followup_screen, notice, receipt_screen, wipe_offer_screen
-from handlers.session import Session, Stage
+from handlers.session import Move, Session, Stage
 from handlers.turn import Turn
+from storage import cases
 from storage.cases import (
-    AttachmentRef,
     CaseDocument,
     UnknownReceipt,
     case_for_receipt,
@@ -45,14 +52,7 @@ def attachments_in(value: Any) -> Iterator[AttachmentRef]:
     """Every file reference among the answers, wherever the form put it."""
     if isinstance(value, dict):
         if "attachment_id" in value and "sha256" in value:
-            yield AttachmentRef(
-                str(value["attachment_id"]),
-                str(value["sha256"]),
-                int(value.get("size", 0)),
-                str(value.get("kind", "")),
-                str(value.get("mime", "")),
-                str(value.get("name", "")),
-            )
+            yield AttachmentRef.from_json(value)
             return
         for item in value.values():
             yield from attachments_in(item)
@@ -61,22 +61,23 @@ def attachments_in(value: Any) -> Iterator[AttachmentRef]:
             yield from attachments_in(item)
 
 
+def sealed_refs(refs: Iterable[AttachmentRef]) -> tuple[cases.AttachmentRef, ...]:
+    """The same references as the case store records them (storage never imports handlers)."""
+    return tuple(
+        cases.AttachmentRef(r.attachment_id, r.sha256, r.size, r.kind, r.mime, r.name) for r in refs
+    )
+
+
 def case_document(turn: Turn, form: Form, draft: Draft, group: str | None) -> CaseDocument:
-    flags: dict[str, bool] = {}
-    if form.id == "missing_person":
-        flags = {
-            "un_ready": is_un_ready(draft.answers),
-            "urgent": is_urgent(draft.answers, turn.today),
-        }
     return CaseDocument(
         form_id=form.id,
         form_version=form.version,
         language=turn.session.language or current_language(),
         answers=dict(draft.answers),
         submitted_at=turn.now,
-        attachments=tuple(attachments_in(draft.answers)),
+        attachments=sealed_refs(attachments_in(draft.answers)),
         links={"group": group} if group else {},
-        flags=flags,
+        flags=flags(form, draft, turn.today),
     )
 
 
@@ -91,16 +92,14 @@ async def submit_report(turn: Turn, draft: Draft) -> None:
     group = session.group or (new_object_id() if suggested else None)
     document = case_document(turn, form, draft, group)
     after = copy.deepcopy(session)
-    after.clear_report()
-    after.group = group if suggested else None
-    after.offers = suggested
-    carried = {k: draft.answers[k] for k in CARRIED if k in draft.answers}
-    for offer in offers(form, draft):
-        carried.update(
-            {new: draft.answers[old] for old, new in offer.renames if old in draft.answers}
-        )
-    after.carry = {**session.carry, **carried} if suggested else {}
-    after.stage = Stage.OFFER if suggested else Stage.SENT
+    after.move(Move.SUGGEST if suggested else Move.SEND)
+    if suggested:
+        carried = {k: draft.answers[k] for k in CARRIED if k in draft.answers}
+        for offer in offers(form, draft):
+            carried.update(
+                {new: draft.answers[old] for old, new in offer.renames if old in draft.answers}
+            )
+        after.group, after.offers, after.carry = group, suggested, {**session.carry, **carried}
     if await _seal_and_move(turn, document, after, case_id=turn.session.case_id):
         await _after_sent(turn, alert_form=form.id)
 
@@ -165,6 +164,10 @@ async def _alert(turn: Turn, case_id: str, form_id: str) -> None:
 
 
 async def open_followup(turn: Turn, code: str) -> None:
+    if not turn.session.can(Move.FOLLOW_UP):
+        # Language and consent first: the follow-up is a report like any other.
+        await show_current(turn)
+        return
     try:
         async with turn.services.db.transaction() as db:
             case_id = await case_for_receipt(db, code)
@@ -175,10 +178,8 @@ async def open_followup(turn: Turn, code: str) -> None:
     except StorageUnavailable:
         await turn.send(notice(texts.UNAVAILABLE))
         return
-    session = turn.session
-    session.clear_report()
-    session.followup_case = case_id
-    session.stage = Stage.FOLLOWUP
+    turn.session.move(Move.FOLLOW_UP)
+    turn.session.followup_case = case_id
     await show_current(turn)
 
 
@@ -207,12 +208,11 @@ async def submit_followup(turn: Turn) -> None:
         language=session.language or current_language(),
         answers={"notes": list(session.followup_notes)},
         submitted_at=turn.now,
-        attachments=tuple(attachments_in(session.followup_files)),
+        attachments=sealed_refs(session.followup_files),
         links={"addendum_to": session.followup_case},
     )
     after = copy.deepcopy(session)
-    after.clear_report()
-    after.stage = Stage.SENT
+    after.move(Move.ADD)
     if await _seal_and_move(turn, document, after, case_id=None):
         turn.session.receipt = None
         await turn.retire_prompt()

@@ -7,7 +7,7 @@ Placeholders are `{name}` style; the catalogs must keep them identical.
 
 from __future__ import annotations
 
-from handlers.i18n import N_
+from handlers.forms import N_
 
 CHOOSE_LANGUAGE = N_("Hello.\nPlease choose a language. Тілді таңдаңыз. Выберите язык.")
 

@@ -15,12 +15,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
-from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden
 
 from handlers import texts
 from handlers.context import KuagerContext
-from handlers.forms.draft import Draft
 from handlers.i18n import negotiate, set_language
 from handlers.screens import Screen, notice
 from handlers.services import Services, Unsaved
@@ -54,8 +52,6 @@ class Turn:
     now: dt.datetime
     toast: str | None = None
     """A short notice shown over the chat when the pressed button is answered."""
-    checked_draft: tuple[dict[str, Any], Draft] | None = None
-    """`session.draft` and the form-checked draft it was read as (flow.draft_of)."""
     _unsaved: Unsaved = field(default_factory=Unsaved)
 
     @property
@@ -151,7 +147,6 @@ class Turn:
                 screen.text,
                 chat_id=self.chat_id,
                 message_id=message_id,
-                parse_mode=ParseMode.HTML,
                 reply_markup=markup(screen),
             )
         except Forbidden:
@@ -224,9 +219,7 @@ def _session_from(stored: dict[str, object] | None) -> Session:
 
 async def _send(context: KuagerContext, chat_id: int, screen: Screen) -> Message | None:
     try:
-        return await context.bot.send_message(
-            chat_id, screen.text, parse_mode=ParseMode.HTML, reply_markup=markup(screen)
-        )
+        return await context.bot.send_message(chat_id, screen.text, reply_markup=markup(screen))
     except Forbidden:
         logger.info("witness_unreachable")
         return None

@@ -1,11 +1,12 @@
 """Report forms as data, and the pure engine that walks a witness through them.
 
 A handler turns a Telegram update into an `Input` (`Button`, `Text`, `Location`, `Media`),
-calls `answer(form, draft, input, today)`, stores the returned `Draft` (encrypted), and shows
-`current(form, draft)`: an `Ask` (msgids, buttons, path) or the `Review`. A stored draft comes
-back through `resume(form, Draft.from_json(data))`, which re-checks it against the form as it
-is now. Nothing here imports Telegram or the database; strings are msgids the handler
-translates when it shows them: `_(invalid.message).format(**invalid.params)`.
+calls `answer(form, draft, input, today)`, and gets back a `Next`: the new `Draft` to store
+(encrypted) and the step to show, an `Ask` (msgids, buttons, path) or the `Review`. A stored
+draft comes back through `resume(form, Draft.from_json(data))`, which re-checks it against
+the form as it is now and returns its `Next` too. Nothing here imports Telegram or the
+database; strings are msgids the handler translates when it shows them:
+`_(invalid.message).format(**invalid.params)`.
 """
 
 from __future__ import annotations
@@ -13,10 +14,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from types import MappingProxyType
 
+from handlers.forms.common import CARRIED, REGIONS
 from handlers.forms.detention import DETENTION
 from handlers.forms.draft import BadDraft, Draft
 from handlers.forms.engine import (
     Ask,
+    Next,
     Position,
     Review,
     ReviewItem,
@@ -26,6 +29,7 @@ from handlers.forms.engine import (
     back,
     current,
     edit,
+    flags,
     offers,
     progress,
     resume,
@@ -37,11 +41,15 @@ from handlers.forms.missing_person import MISSING_PERSON, is_un_ready, is_urgent
 from handlers.forms.model import (
     DONE,
     KEEP,
+    N_,
     AllOf,
     Answer,
     AnyOf,
+    AttachmentRef,
+    BadAttachment,
     Button,
     Choice,
+    Flag,
     Form,
     In,
     Input,
@@ -60,21 +68,29 @@ from handlers.forms.model import (
     When,
     check_form,
 )
-from handlers.forms.reading import Accept, Option
+from handlers.forms.reading import SPECIAL_LABELS, TOO_LONG, Accept, Option, base_choices
 
 __all__ = [
+    "CARRIED",
     "DONE",
     "FORMS",
     "KEEP",
+    "N_",
+    "REGIONS",
+    "SPECIAL_LABELS",
+    "TOO_LONG",
     "Accept",
     "AllOf",
     "Answer",
     "AnyOf",
     "Ask",
+    "AttachmentRef",
+    "BadAttachment",
     "BadDraft",
     "Button",
     "Choice",
     "Draft",
+    "Flag",
     "Form",
     "In",
     "Input",
@@ -82,6 +98,7 @@ __all__ = [
     "Kind",
     "Location",
     "Media",
+    "Next",
     "Not",
     "Offer",
     "Option",
@@ -100,9 +117,11 @@ __all__ = [
     "WrongForm",
     "answer",
     "back",
+    "base_choices",
     "check_form",
     "current",
     "edit",
+    "flags",
     "get_form",
     "is_un_ready",
     "is_urgent",

@@ -12,8 +12,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from handlers.forms.model import Choice, Kind, Not, Question, Repeat, When
-from handlers.i18n import N_
+from handlers.forms.model import N_, Choice, Kind, Not, Question, Repeat, When
 
 REGIONS = (
     Choice("astana", N_("Astana")),

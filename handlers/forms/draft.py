@@ -11,7 +11,7 @@
                     precision: exact · approximate · month · year
     place           {"region": "almaty", "town": str|None, "lat": float|None, "lon": float|None}
     contact         {"method": "signal", "detail": str|None}
-    media           [{"attachment_id", "sha256", "kind", "mime", "name", "size"}, ...]
+    media           [AttachmentRef.to_json(), ...]: attachment_id, sha256, kind, mime, name, size
     repeat group    "victims": [{"name": ..., "sex": ...}, ...]   one dict per person
     any of these    "skipped"; where offered, "dont_know" or "prefer_not"
                     (a date's "dont_know" is ESF's "unknown" precision)

@@ -1,7 +1,8 @@
-"""Walking a form: (form, draft, input, today) → a new draft, the next step, or why not.
+"""Walking a form: (form, draft, input, today) → a new draft and the next step, or why not.
 
 Pure: nothing here reads the clock, the network or Telegram. The handler stores the draft
-(encrypted) after every answer and asks `current` what to show. The position is never stored:
+(encrypted) after every answer and shows the step that came with it (`Next`), so one input
+walks the form once to find its question and once to settle. The position is never stored:
 the next question is the first one on the walk without an answer (or the one reopened for a
 change), so a draft stays valid across a restart, and `resume` re-checks it after a release.
 Answer shapes and paths are described in `handlers.forms.draft`.
@@ -18,6 +19,7 @@ from handlers.forms.draft import Draft
 from handlers.forms.model import (
     KEEP,
     MORE,
+    N_,
     Answer,
     Button,
     Choice,
@@ -44,7 +46,6 @@ from handlers.forms.reading import (
     prompt,
     read,
 )
-from handlers.i18n import N_
 
 FINISHED = N_("Everything is answered. Please check your answers below.")
 CANNOT_EDIT = N_("That answer cannot be changed now.")
@@ -85,6 +86,10 @@ class Ask:
     position: Position | None = None
     previous: Answer = None
     """The answer being changed, when the question was reopened."""
+    answered: int = 0
+    """Questions on the walk already answered, for "Question 3 of about 11"."""
+    total: int = 0
+    """Questions on the walk so far; grows when an answer opens a branch."""
 
 
 @dataclass(frozen=True)
@@ -108,6 +113,14 @@ Step: TypeAlias = Ask | Review
 
 
 @dataclass(frozen=True)
+class Next:
+    """A draft the engine settled, and the step it leads to: what to store and what to show."""
+
+    draft: Draft
+    step: Step
+
+
+@dataclass(frozen=True)
 class _Slot:
     """One question on the walk, with the answers its conditions may read."""
 
@@ -127,12 +140,12 @@ class _Slot:
         return None if g is None else Position(g.id, g.label, self.index + 1, g.max_count)
 
 
-def start(form: Form, carry: Mapping[str, Answer] | None = None) -> Draft:
+def start(form: Form, carry: Mapping[str, Answer] | None = None) -> Next:
     """A new draft, optionally with answers carried over from a linked report."""
     return _settle(form, Draft(form.id, form.version, dict(carry or {})))
 
 
-def resume(form: Form, draft: Draft) -> Draft:
+def resume(form: Form, draft: Draft) -> Next:
     """A stored draft checked against the form as it is now, after a restart or a release."""
     if draft.form != form.id:
         raise WrongForm(f"draft of {draft.form!r} resumed as {form.id!r}")
@@ -141,23 +154,22 @@ def resume(form: Form, draft: Draft) -> Draft:
 
 def current(form: Form, draft: Draft) -> Step:
     """What to show now."""
+    return _step(list(_walk(form, draft)), draft)
+
+
+def answer(form: Form, draft: Draft, given: Input, today: dt.date) -> Next | Invalid | Stopped:
+    """Apply one input to the current question. `today` is the witness's day, for dates."""
     slots = list(_walk(form, draft))
     slot = _next(slots, draft)
-    return Review(_review(slots, draft)) if slot is None else _ask(slot, draft)
-
-
-def answer(form: Form, draft: Draft, given: Input, today: dt.date) -> Draft | Invalid | Stopped:
-    """Apply one input to the current question. `today` is the witness's day, for dates."""
-    slot = _next(list(_walk(form, draft)), draft)
     if slot is None:
         return Invalid(FINISHED)
     if draft.editing == slot.path and given == Button(KEEP):
-        return replace(draft, editing=None, pending=None)
+        return _same_walk(slots, replace(draft, editing=None, pending=None))
     outcome = read(slot.question, _choices(slot), _partial(slot, draft), given, today)
     if isinstance(outcome, Invalid):
         return outcome
     if isinstance(outcome, Partial):
-        return replace(draft, pending=(slot.path, outcome.value))
+        return _same_walk(slots, replace(draft, pending=(slot.path, outcome.value)))
     if slot.more:
         return _settle(form, _more(draft, slot, outcome.value))
     question = slot.question
@@ -167,16 +179,18 @@ def answer(form: Form, draft: Draft, given: Input, today: dt.date) -> Draft | In
     return _settle(form, replace(draft, answers=answers, editing=None, pending=None))
 
 
-def edit(form: Form, draft: Draft, path: str) -> Draft | Invalid:
+def edit(form: Form, draft: Draft, path: str) -> Next | Invalid:
     """Reopen one answer from the review; a group's id reopens its "add another?"."""
     if path in draft.closed and any(g.id == path for g in _groups(form, draft)):
-        return replace(draft, closed=draft.closed - {path}, editing=None, pending=None)
-    if any(s.path == path and _answered(s, draft) for s in _walk(form, draft)):
-        return replace(draft, editing=path, pending=None)
+        reopened = replace(draft, closed=draft.closed - {path}, editing=None, pending=None)
+        return Next(reopened, current(form, reopened))
+    slots = list(_walk(form, draft))
+    if any(s.path == path and _answered(s, draft) for s in slots):
+        return _same_walk(slots, replace(draft, editing=path, pending=None))
     return Invalid(CANNOT_EDIT)
 
 
-def back(form: Form, draft: Draft) -> Draft | Invalid:
+def back(form: Form, draft: Draft) -> Next | Invalid:
     """Reopen the answered question before the current one (a mistaken tap)."""
     slots = list(_walk(form, draft))
     here = _next(slots, draft)
@@ -184,7 +198,7 @@ def back(form: Form, draft: Draft) -> Draft | Invalid:
     answered = [s for s in before if _answered(s, draft)]
     if not answered:
         return Invalid(NOTHING_BEFORE)
-    return replace(draft, editing=answered[-1].path, pending=None)
+    return _same_walk(slots, replace(draft, editing=answered[-1].path, pending=None))
 
 
 def review_items(form: Form, draft: Draft) -> tuple[ReviewItem, ...]:
@@ -195,6 +209,11 @@ def offers(form: Form, draft: Draft) -> tuple[Offer, ...]:
     """Follow-up reports to suggest once the draft is finished."""
     root = _lookup(draft.answers, {})
     return tuple(offer for offer in form.offers if offer.when.holds(root))
+
+
+def flags(form: Form, draft: Draft, today: dt.date) -> dict[str, bool]:
+    """The markers a finished report is sealed with, as its form declares them."""
+    return {flag.name: flag.test(draft.answers, today) for flag in form.flags}
 
 
 def progress(form: Form, draft: Draft) -> tuple[int, int]:
@@ -246,6 +265,16 @@ def _walk(form: Form, draft: Draft, answers: Mapping[str, Answer] | None = None)
             yield _Slot(f"{node.id}.{MORE}", more, _lookup(answers, {}), node, count)
 
 
+def _step(slots: list[_Slot], draft: Draft) -> Step:
+    slot = _next(slots, draft)
+    return Review(_review(slots, draft)) if slot is None else _ask(slot, draft, slots)
+
+
+def _same_walk(slots: list[_Slot], draft: Draft) -> Next:
+    """A draft changed only where the walk does not look (editing, pending): no new walk."""
+    return Next(draft, _step(slots, draft))
+
+
 def _next(slots: list[_Slot], draft: Draft) -> _Slot | None:
     reopened = [s for s in slots if s.path == draft.editing]
     return next(iter(reopened), None) or next((s for s in slots if not _answered(s, draft)), None)
@@ -268,7 +297,7 @@ def _partial(slot: _Slot, draft: Draft) -> Answer:
     return previous if reopened and isinstance(previous, list) else None
 
 
-def _ask(slot: _Slot, draft: Draft) -> Ask:
+def _ask(slot: _Slot, draft: Draft, slots: list[_Slot]) -> Ask:
     partial, question = _partial(slot, draft), slot.question
     text, hint = prompt(question, partial)
     buttons = options(question, _choices(slot), partial)
@@ -283,6 +312,8 @@ def _ask(slot: _Slot, draft: Draft) -> Ask:
         partial=partial,
         position=slot.position,
         previous=_get(draft.answers, slot.path) if reopened else None,
+        answered=sum(1 for s in slots if _answered(s, draft)),
+        total=len(slots),
     )
 
 
@@ -304,17 +335,21 @@ def _more(draft: Draft, slot: _Slot, choice: Answer) -> Draft:
     return replace(draft, answers={**draft.answers, slot.group.id: items}, pending=None)
 
 
-def _settle(form: Form, draft: Draft) -> Draft:
+def _settle(form: Form, draft: Draft) -> Next:
     """Drop answers the walk no longer reaches (or that no longer fit), until nothing changes.
 
-    One pass is not enough: dropping an answer can close the branch of a later one.
+    One pass is not enough: dropping an answer can close the branch of a later one. The
+    last walk, which changed nothing, is the settled draft's walk: its step needs no other.
+    (Closing only groups that are no longer on the walk changes no slot of it.)
     """
     answers = dict(draft.answers)
-    while (kept := _keep(list(_walk(form, draft, answers)), answers)) != answers:
+    slots = list(_walk(form, draft, answers))
+    while (kept := _keep(slots, answers)) != answers:
         answers = kept
-    paths = {s.path for s in _walk(form, draft, answers)}
+        slots = list(_walk(form, draft, answers))
+    paths = {s.path for s in slots}
     live = {g.id for g in _groups(form, replace(draft, answers=answers))}
-    return replace(
+    settled = replace(
         draft,
         version=form.version,
         answers=answers,
@@ -322,6 +357,7 @@ def _settle(form: Form, draft: Draft) -> Draft:
         editing=draft.editing if draft.editing in paths else None,
         pending=draft.pending if draft.pending and draft.pending[0] in paths else None,
     )
+    return Next(settled, _step(slots, settled))
 
 
 def _keep(slots: list[_Slot], answers: Mapping[str, Answer]) -> dict[str, Answer]:

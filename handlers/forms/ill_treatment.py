@@ -22,8 +22,7 @@ from handlers.forms.common import (
     TAIL,
     VICTIMS,
 )
-from handlers.forms.model import Choice, Form, In, Kind, Question, Section, When
-from handlers.i18n import N_
+from handlers.forms.model import N_, Choice, Form, In, Kind, Question, Section, When
 
 UNKNOWN = Choice("unknown", N_("I don't know"))
 

@@ -33,9 +33,21 @@ from handlers.forms.common import (
     SOURCE,
     others_only,
 )
-from handlers.forms.model import AllOf, Answer, Choice, Form, In, Kind, Not, Question, Section, When
+from handlers.forms.model import (
+    N_,
+    AllOf,
+    Answer,
+    Choice,
+    Flag,
+    Form,
+    In,
+    Kind,
+    Not,
+    Question,
+    Section,
+    When,
+)
 from handlers.forms.parsing import latest_day
-from handlers.i18n import N_
 
 KNOWN_RESPONSIBLE = tuple(c.code for c in PERPETRATOR_CHOICES if c.code != "unknown")
 
@@ -187,19 +199,6 @@ DETAILS_NODES = (
 # Family consent right after the sharing choice it depends on.
 _CLOSING = (*CLOSING[:3], FAMILY_CONSENT, *CLOSING[3:])
 
-MISSING_PERSON = Form(
-    id="missing_person",
-    version=1,
-    title=N_("Missing person"),
-    nodes=(
-        CONSENT,
-        others_only(REPORTER_ROLE),
-        *ESSENTIALS,
-        *_CLOSING,
-        Section(DETAILS, DETAILS_NODES),
-    ),
-)
-
 
 def _given(value: Answer) -> bool:
     """An answer with content: not missing, not skipped, not "don't know"."""
@@ -249,3 +248,22 @@ def _months_before(day: dt.date, months: int) -> dt.date:
     """The same day `months` earlier; 31 May less three months is the last of February."""
     year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
     return dt.date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+
+
+def _un_ready(answers: Mapping[str, Answer], today: dt.date) -> bool:
+    return is_un_ready(answers)
+
+
+MISSING_PERSON = Form(
+    id="missing_person",
+    version=1,
+    title=N_("Missing person"),
+    nodes=(
+        CONSENT,
+        others_only(REPORTER_ROLE),
+        *ESSENTIALS,
+        *_CLOSING,
+        Section(DETAILS, DETAILS_NODES),
+    ),
+    flags=(Flag("un_ready", _un_ready), Flag("urgent", is_urgent)),
+)

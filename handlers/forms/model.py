@@ -9,17 +9,26 @@ handler translates it when it shows it.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import TypeAlias
+from typing import Any, TypeAlias
 
 Answer: TypeAlias = "str | int | float | bool | list[Answer] | dict[str, Answer] | None"
 """A stored answer: JSON only, so drafts survive a restart and the case payload is portable."""
 
 Lookup: TypeAlias = Callable[[str], Answer]
 """An earlier answer by field id, `None` when it was not given (yet)."""
+
+
+def N_(msgid: str) -> str:
+    """Mark a string for extraction without translating it (form definitions, constants).
+
+    Here rather than beside the translator (`handlers.i18n`), so the forms depend on
+    nothing outside their package."""
+    return msgid
 
 
 class Kind(StrEnum):
@@ -221,6 +230,18 @@ Node: TypeAlias = Question | Repeat | Section
 
 
 @dataclass(frozen=True)
+class Flag:
+    """A marker a finished report of this form is sealed with, for reviewers to sort by.
+
+    `test` is a named pure function of the answers and the witness's day (no clock read),
+    e.g. `missing_person.is_urgent`.
+    """
+
+    name: str
+    test: Callable[[Mapping[str, Answer], dt.date], bool]
+
+
+@dataclass(frozen=True)
 class Offer:
     """A follow-up report to suggest when a finished draft matches `when`."""
 
@@ -244,6 +265,7 @@ class Form:
     """Msgid for a menu button; never put it in the first line of a message."""
     nodes: tuple[Node, ...]
     offers: tuple[Offer, ...] = ()
+    flags: tuple[Flag, ...] = ()
 
     def questions(self) -> Iterator[Question]:
         """Every question, group questions included, in order."""
@@ -280,14 +302,68 @@ class Location:
     lon: float
 
 
+class BadAttachment(ValueError):
+    """A stored file reference that is not one we wrote."""
+
+
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+_REF_LIMITS = {"attachment_id": 128, "kind": 32, "mime": 127, "name": 255}
+"""Longest value of each text field, in characters; only a name may be empty."""
+
+
+@dataclass(frozen=True)
+class AttachmentRef:
+    """A file the handler sealed, as the report refers to it (in the answers of a media
+    question, and in a follow-up). `sha256` is of the bytes as received."""
+
+    attachment_id: str
+    sha256: str
+    size: int
+    kind: str
+    """photo, document, video, voice, audio, video_note."""
+    mime: str = ""
+    name: str = ""
+    """The file name the witness's app gave, if any."""
+
+    def is_sound(self) -> bool:
+        """Sane sizes and a real digest: what the engine takes into a draft."""
+        if isinstance(self.size, bool) or not isinstance(self.size, int) or self.size < 0:
+            return False
+        if not isinstance(self.sha256, str) or not _SHA256.fullmatch(self.sha256):
+            return False
+        for key, limit in _REF_LIMITS.items():
+            value = getattr(self, key)
+            if not isinstance(value, str) or len(value) > limit or (key != "name" and not value):
+                return False
+        return True
+
+    def to_json(self) -> dict[str, Answer]:
+        """The shape kept in the answers (and the sealed case): keys in sorted order."""
+        return {
+            "attachment_id": self.attachment_id,
+            "kind": self.kind,
+            "mime": self.mime,
+            "name": self.name,
+            "sha256": self.sha256,
+            "size": self.size,
+        }
+
+    @classmethod
+    def from_json(cls, data: Any) -> AttachmentRef:
+        """Read back `to_json()`; raises `BadAttachment` for anything else."""
+        if not isinstance(data, dict) or set(data) != {*_REF_LIMITS, "sha256", "size"}:
+            raise BadAttachment("not a file reference")
+        ref = cls(**data)
+        if not ref.is_sound():
+            raise BadAttachment("not a file reference")
+        return ref
+
+
 @dataclass(frozen=True)
 class Media:
-    """A file the handler has already stored; the engine records only its reference.
+    """A file the handler has already stored; the engine records only its reference."""
 
-    `ref` has exactly: attachment_id, sha256 (of the original), kind, mime, name, size.
-    """
-
-    ref: Mapping[str, str | int]
+    ref: AttachmentRef
 
 
 Input: TypeAlias = Button | Text | Location | Media

@@ -12,8 +12,7 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
-from handlers.forms.model import Invalid
-from handlers.i18n import N_
+from handlers.forms.model import N_, Invalid
 
 BAD_DATE = N_("Please type the date like 25.03.2024, or 03.2024 if you know only the month.")
 NO_SUCH_DATE = N_("That date does not exist. Please check the day and the month.")

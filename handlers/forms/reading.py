@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import TypeAlias
 
 from handlers.forms.model import (
     DONE,
+    N_,
     Answer,
     Button,
     Choice,
@@ -40,7 +40,6 @@ from handlers.forms.parsing import (
     parse_date,
     parse_int,
 )
-from handlers.i18n import N_
 
 PRESS_BUTTON = N_("Please choose one of the buttons below.")
 REQUIRED = N_("This one cannot be skipped. Please answer as best you can.")
@@ -335,40 +334,19 @@ def _read_contact(q: Question, cs: tuple[Choice, ...], p: Answer, g: Input, t: d
     return detail
 
 
-_SHA256 = re.compile(r"[0-9a-f]{64}")
-_REF_LIMITS = {"attachment_id": 128, "kind": 32, "mime": 127, "name": 255}
-
-
 def _read_media(q: Question, cs: tuple[Choice, ...], p: Answer, g: Input, t: dt.date) -> Outcome:
     files: list[Answer] = list(p) if isinstance(p, list) else []
     if isinstance(g, Media):
-        ref = _clean_ref(g.ref)
-        if ref is None:
+        if not g.ref.is_sound():
             return Invalid(BAD_FILE)
         if len(files) >= q.max_files:
             return Invalid(TOO_MANY_FILES, {"max": q.max_files})
-        return Partial([*files, ref])
+        return Partial([*files, g.ref.to_json()])
     if isinstance(g, Button) and g.code == DONE:
         if files:
             return Complete(files)
         return Invalid(SEND_FILE) if q.required else Complete(Special.SKIPPED.value)
     return Invalid(SEND_FILE)
-
-
-def _clean_ref(ref: Mapping[str, object]) -> dict[str, Answer] | None:
-    """The handler's reference, checked: exactly the agreed keys, sane sizes, a real digest."""
-    if set(ref) != {*_REF_LIMITS, "sha256", "size"}:
-        return None
-    size, digest = ref["size"], ref["sha256"]
-    if not isinstance(size, int) or isinstance(size, bool) or size < 0:
-        return None
-    if not isinstance(digest, str) or not _SHA256.fullmatch(digest):
-        return None
-    for key, limit in _REF_LIMITS.items():
-        value = ref[key]
-        if not isinstance(value, str) or len(value) > limit or (key != "name" and not value):
-            return None
-    return {key: ref[key] for key in sorted(ref)}  # type: ignore[misc]  # checked above
 
 
 _Reader: TypeAlias = Callable[[Question, tuple[Choice, ...], Answer, Input, dt.date], Outcome]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -127,7 +128,10 @@ async def test_start_again_resumes_rather_than_discards(
 
 
 async def test_a_stale_or_forged_button_is_refused_and_the_question_repeated(
-    standin: BotApiStandin, database_url: str, reviewer_key: ReviewerPrivateKey
+    standin: BotApiStandin,
+    database_url: str,
+    reviewer_key: ReviewerPrivateKey,
+    handler_errors: Callable[[], list[str]],
 ) -> None:
     async with running_bot(standin, database_url, reviewer_key) as bot:
         witness = bot.witness()
@@ -148,11 +152,14 @@ async def test_a_stale_or_forged_button_is_refused_and_the_question_repeated(
             await witness.user.press_data(forged, witness.screen.message_id)
             await witness.settle()
             assert witness.screen.text.startswith("That button is from an earlier message.")
-        assert bot.services is not None and bot.services.incidents == []
+        assert handler_errors() == []
 
 
 async def test_bad_input_gets_a_clear_answer_and_the_question_again(
-    standin: BotApiStandin, database_url: str, reviewer_key: ReviewerPrivateKey
+    standin: BotApiStandin,
+    database_url: str,
+    reviewer_key: ReviewerPrivateKey,
+    handler_errors: Callable[[], list[str]],
 ) -> None:
     async with running_bot(standin, database_url, reviewer_key) as bot:
         witness = bot.witness()
@@ -176,7 +183,26 @@ async def test_bad_input_gets_a_clear_answer_and_the_question_again(
             await witness.settle()
             assert witness.screen.text.startswith(expected), witness.screen.text[:80]
             assert question in witness.screen.text
-        assert bot.services is not None and bot.services.incidents == []
+        assert handler_errors() == []
+
+
+async def test_every_screen_is_html_sent_or_edited(
+    standin: BotApiStandin, database_url: str, reviewer_key: ReviewerPrivateKey
+) -> None:
+    """The parse mode is set once, where the Application is built, not passed by handlers."""
+    async with running_bot(standin, database_url, reviewer_key) as bot:
+        witness = bot.witness()
+        await begin(witness)
+        # When the consent screen is edited into the menu, and the menu sent again by /help
+        await witness.tap("yes")
+        edited = witness.screen
+        await witness.command("/help")
+        sent = witness.screen
+        # Then both show the menu's hint in italics, not its tags
+        assert sent.message_id != edited.message_id
+        for message in (edited, sent):
+            assert "<i>" not in message.text
+            assert any(e["type"] == "italic" for e in message.raw.get("entities", []))
 
 
 async def test_a_huge_text_is_refused_with_the_limit(
@@ -223,7 +249,10 @@ async def test_in_a_group_the_bot_leaves_and_stores_nothing(
 
 
 async def test_a_flood_gets_one_notice_and_is_not_read(
-    standin: BotApiStandin, database_url: str, reviewer_key: ReviewerPrivateKey
+    standin: BotApiStandin,
+    database_url: str,
+    reviewer_key: ReviewerPrivateKey,
+    handler_errors: Callable[[], list[str]],
 ) -> None:
     async with running_bot(standin, database_url, reviewer_key) as bot:
         witness = bot.witness("en")
@@ -235,7 +264,7 @@ async def test_a_flood_gets_one_notice_and_is_not_read(
         ]
         assert len(notices) == 1
         assert len(witness.texts()) <= 121
-        assert bot.services is not None and bot.services.incidents == []
+        assert handler_errors() == []
 
 
 async def test_switching_language_keeps_the_answers_and_repeats_the_question(

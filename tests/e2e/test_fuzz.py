@@ -18,7 +18,7 @@ from __future__ import annotations
 import collections
 import random
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -166,6 +166,7 @@ async def test_a_storm_of_random_updates_breaks_nothing(
     db: Database,
     reviewer_key: ReviewerPrivateKey,
     tmp_path: Path,
+    handler_errors: Callable[[], list[str]],
 ) -> None:
     plan = draw_plan(waves=TARGET_UPDATES // (WAVE - 30))
     async with running_bot(standin, database_url, reviewer_key) as bot:
@@ -190,7 +191,7 @@ async def test_a_storm_of_random_updates_breaks_nothing(
                 await storm.play(act)
             await settle(bot, camera)
             # Then after each wave nothing crashed, and every press and message was answered
-            assert bot.services.incidents == [], (number, collections.Counter(a.kind for a in wave))
+            assert handler_errors() == [], (number, collections.Counter(a.kind for a in wave))
             assert storm.unanswered() == [], number
             assert [q for q in storm.tally.presses if q not in standin.callback_answers] == []
         elapsed = time.perf_counter() - started
@@ -229,7 +230,7 @@ async def test_a_storm_of_random_updates_breaks_nothing(
         await hurry(fresh, text="After the storm <b>&</b>")
         await fresh.act("s")
         assert any(t.startswith(first_line(texts.RECEIPT, fresh.user)) for t in fresh.texts())
-        assert bot.services.incidents == []
+        assert handler_errors() == []
 
     exported = await export_cases(
         db, reviewer_key, ExportRequest(tmp_path / "cases.jsonl", ExportFormat.JSONL)
@@ -269,9 +270,10 @@ async def assert_drafts_intact(bot: RunningBot, users: Sequence[SimUser]) -> Non
         stored = await stored_drafts.load(services.db, user.id, now)
         if stored is None:
             continue
-        state = Session.from_json(stored)
-        if state.draft is not None:
-            draft = Draft.from_json(state.draft)
+        Session.from_json(stored)
+        if stored.get("draft") is not None:
+            # Read raw: Session.from_json would drop (and only log) a draft that fits no form.
+            draft = Draft.from_json(stored["draft"])
             resume(get_form(draft.form), draft)
 
 
@@ -282,7 +284,11 @@ async def count_cases(db: Database) -> int:
 
 @pytest.mark.parametrize("answer", ["message", "press"])
 async def test_blocking_the_bot_mid_answer_is_not_an_error(
-    standin: BotApiStandin, database_url: str, reviewer_key: ReviewerPrivateKey, answer: str
+    standin: BotApiStandin,
+    database_url: str,
+    reviewer_key: ReviewerPrivateKey,
+    answer: str,
+    handler_errors: Callable[[], list[str]],
 ) -> None:
     async with running_bot(standin, database_url, reviewer_key) as bot:
         assert bot.services is not None
@@ -301,7 +307,7 @@ async def test_blocking_the_bot_mid_answer_is_not_an_error(
         await witness.user.block()
         await witness.settle()
         # Then the bot just cannot reach them: nothing went wrong inside it (found by the storm)
-        assert bot.services.incidents == []
+        assert handler_errors() == []
 
 
 async def test_a_witness_who_unblocks_the_bot_is_answered_again(

@@ -7,6 +7,7 @@ follow-up reports — and the engine is not told about it.
 
 from __future__ import annotations
 
+from handlers.forms import N_
 from handlers.forms.common import (
     ATTACHMENTS,
     CLOSING,
@@ -19,7 +20,6 @@ from handlers.forms.common import (
     REPORTER_ROLE,
 )
 from handlers.forms.model import Choice, Form, In, Kind, Offer, Question, Repeat, Section, When
-from handlers.i18n import N_
 
 OBSTRUCTION = Form(
     id="obstruction",

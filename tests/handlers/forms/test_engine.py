@@ -10,16 +10,18 @@ from handlers.forms import (
     FORMS,
     KEEP,
     Ask,
+    AttachmentRef,
+    BadAttachment,
     Button,
     Draft,
     Invalid,
     Location,
     Media,
+    Next,
     Review,
     Stopped,
     WrongForm,
     back,
-    current,
     edit,
     offers,
     resume,
@@ -77,8 +79,8 @@ def test_changing_an_answer_drops_the_branch_no_longer_taken() -> None:
 
     # When the witness changes the status to "released" from the review
     reopened = edit(DETENTION, witness.draft, "status_now")
-    assert isinstance(reopened, Draft)
-    witness.draft = reopened
+    assert isinstance(reopened, Next)
+    witness.draft = reopened.draft
     assert witness.at == "status_now"
     witness.say(*b("released"))
 
@@ -94,8 +96,8 @@ def test_changing_an_answer_asks_the_newly_required_questions() -> None:
     assert isinstance(witness.step, Review)
 
     reopened = edit(DETENTION, witness.draft, "status_now")
-    assert isinstance(reopened, Draft)
-    witness.draft = reopened
+    assert isinstance(reopened, Next)
+    witness.draft = reopened.draft
     witness.say(*b("still_held"))
 
     assert witness.at == "held_where"
@@ -108,8 +110,8 @@ def test_becoming_anonymous_drops_un_bodies_and_asks_the_sharing_again() -> None
     assert witness.answers["share_scope"] == ["reviewers", "un_bodies"]
 
     reopened = edit(DETENTION, witness.draft, "anonymous")
-    assert isinstance(reopened, Draft)
-    witness.draft = reopened
+    assert isinstance(reopened, Next)
+    witness.draft = reopened.draft
     witness.say(YES)
 
     assert "reporter_name" not in witness.answers
@@ -123,8 +125,8 @@ def test_answering_no_to_details_drops_them_all() -> None:
     witness = detention_essentials(Witness(DETENTION)).say(YES, "Yerlan", *b("male"))
 
     reopened = edit(DETENTION, witness.draft, "more_details")
-    assert isinstance(reopened, Draft)
-    witness.draft = reopened
+    assert isinstance(reopened, Next)
+    witness.draft = reopened.draft
     witness.say(NO)
 
     assert "victims" not in witness.answers
@@ -136,8 +138,8 @@ def test_a_group_can_be_reopened_to_add_a_person() -> None:
     assert witness.at == "force_used"
 
     reopened = edit(DETENTION, witness.draft, "victims")
-    assert isinstance(reopened, Draft)
-    witness.draft = reopened
+    assert isinstance(reopened, Next)
+    witness.draft = reopened.draft
     assert witness.at == "victims.more"
     witness.say(YES)
 
@@ -220,13 +222,21 @@ def test_files_are_checked_and_counted() -> None:
     witness.say(*[SKIP] * 5, NO, *[SKIP] * 9)
     assert witness.at == "attachments"
 
-    assert witness.refused(Media({**REF, "sha256": "not-a-digest"})) == Invalid(BAD_FILE)
-    assert witness.refused(Media({**REF, "extra": "x"})) == Invalid(BAD_FILE)
-    witness.say(*[Media({**REF, "attachment_id": f"a{i}"}) for i in range(20)])
+    assert witness.refused(Media(replace(REF, sha256="not-a-digest"))) == Invalid(BAD_FILE)
+    assert witness.refused(Media(replace(REF, name="x" * 256))) == Invalid(BAD_FILE)
+    witness.say(*[Media(replace(REF, attachment_id=f"a{i}")) for i in range(20)])
     assert witness.refused(Media(REF)) == Invalid(TOO_MANY_FILES, {"max": 20})
     witness.say(FINISH)
     assert isinstance(witness.step, Review)
     assert len(witness.answers["attachments"]) == 20  # type: ignore[arg-type]
+
+
+def test_a_file_reference_reads_back_only_what_it_wrote() -> None:
+    assert AttachmentRef.from_json(REF.to_json()) == REF
+    stored = REF.to_json()
+    for bad in ({**stored, "extra": "x"}, {**stored, "size": "1"}, {}, [stored], None):
+        with pytest.raises(BadAttachment):
+            AttachmentRef.from_json(bad)
 
 
 def test_a_shared_location_must_be_a_real_place() -> None:
@@ -240,8 +250,8 @@ def test_back_reopens_the_previous_answer_and_keep_leaves_it() -> None:
     witness = Witness(DETENTION).say(YES, *b("self"))
 
     went_back = back(DETENTION, witness.draft)
-    assert isinstance(went_back, Draft)
-    witness.draft = went_back
+    assert isinstance(went_back, Next)
+    witness.draft = went_back.draft
     step = witness.step
     assert isinstance(step, Ask)
     assert (step.path, step.previous) == ("reporter_role", "self")
@@ -250,7 +260,7 @@ def test_back_reopens_the_previous_answer_and_keep_leaves_it() -> None:
 
     assert witness.at == "event_date"
     assert witness.answers["reporter_role"] == "self"
-    assert back(DETENTION, start(DETENTION)) == Invalid(NOTHING_BEFORE)
+    assert back(DETENTION, start(DETENTION).draft) == Invalid(NOTHING_BEFORE)
 
 
 def test_only_answered_paths_can_be_edited() -> None:
@@ -272,7 +282,7 @@ def test_a_place_waits_for_its_town_across_a_restart() -> None:
     stored = witness.draft.to_json()
 
     restored = resume(DETENTION, Draft.from_json(stored))
-    step = current(DETENTION, restored)
+    step = restored.step
 
     assert isinstance(step, Ask)
     assert (step.path, step.partial) == ("place", {"region": "shymkent"})
@@ -284,7 +294,7 @@ def test_resume_after_a_release_drops_answers_of_removed_questions() -> None:
     nodes = tuple(n for n in DETENTION.nodes if getattr(n, "id", "") != "detained_by")
     newer = replace(DETENTION, version=2, nodes=nodes)
 
-    resumed = resume(newer, witness.draft)
+    resumed = resume(newer, witness.draft).draft
 
     assert "detained_by" not in resumed.answers
     assert resumed.version == 2
@@ -302,7 +312,7 @@ def test_a_follow_up_report_starts_with_what_was_already_said() -> None:
 
     # When the offered form starts from the carried answers
     carried = {key: witness.answers[key] for key in CARRIED if key in witness.answers}
-    follow_up = Witness(FORMS[offer.form], start(FORMS[offer.form], carried))
+    follow_up = Witness(FORMS[offer.form], start(FORMS[offer.form], carried).draft)
 
     # Then it asks consent again, then only what it does not know
     assert follow_up.at == "consent"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from handlers.forms import FORMS, Draft, Review, check_form, edit, offers
+from handlers.forms import FORMS, Next, Review, check_form, edit, offers
 
 from .obstruction_form import OBSTRUCTION
 from .test_definitions import FIRST_LINE_BANNED, first_lines
@@ -53,8 +53,8 @@ def test_the_fourth_form_drops_a_stale_branch_inside_a_group() -> None:
     )
 
     reopened = edit(OBSTRUCTION, witness.draft, "journalists.1.name")
-    assert isinstance(reopened, Draft)
-    witness.draft = reopened
+    assert isinstance(reopened, Next)
+    witness.draft = reopened.draft
     witness.say("Dana")
 
     assert witness.answers["journalists"] == [{"name": "Dana"}]

@@ -83,7 +83,7 @@ def test_detention_with_details_reaches_the_review() -> None:
     ]
     assert answers["hearing_date"] == {"date": "2024-05-12", "precision": "exact"}
     assert answers["identifiers"] == "skipped"
-    assert answers["attachments"] == [REF]
+    assert answers["attachments"] == [REF.to_json()]
     assert [o.form for o in offers(DETENTION, witness.draft)] == ["ill_treatment"]
     done, total = progress(DETENTION, witness.draft)
     assert done == total == len(review_items(DETENTION, witness.draft))

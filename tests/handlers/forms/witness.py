@@ -8,11 +8,13 @@ from handlers.forms import (
     DONE,
     Answer,
     Ask,
+    AttachmentRef,
     Button,
     Draft,
     Form,
     Input,
     Invalid,
+    Next,
     Review,
     Special,
     Stopped,
@@ -28,14 +30,7 @@ DONT_KNOW = Button(Special.DONT_KNOW)
 PREFER_NOT = Button(Special.PREFER_NOT)
 FINISH = Button(DONE)
 YES, NO = Button("yes"), Button("no")
-REF: dict[str, str | int] = {
-    "attachment_id": "att-1",
-    "sha256": "a" * 64,
-    "kind": "photo",
-    "mime": "image/jpeg",
-    "name": "IMG_0001.jpg",
-    "size": 123456,
-}
+REF = AttachmentRef("att-1", "a" * 64, 123456, "photo", "image/jpeg", "IMG_0001.jpg")
 
 
 def b(*codes: str) -> list[Input]:
@@ -48,7 +43,7 @@ class Witness:
 
     def __init__(self, form: Form, draft: Draft | None = None, today: dt.date = TODAY) -> None:
         self.form, self.today = form, today
-        self.draft = draft or start(form)
+        self.draft = draft or start(form).draft
         self.taps = 0
         self.asked: list[str] = []
 
@@ -60,15 +55,16 @@ class Witness:
             self.asked.append(step.path)
             typed = Text(given) if isinstance(given, str) else given
             result = answer(self.form, self.draft, typed, self.today)
-            assert isinstance(result, Draft), f"{step.path}: {given!r} refused: {result}"
-            self.draft, self.taps = result, self.taps + 1
+            assert isinstance(result, Next), f"{step.path}: {given!r} refused: {result}"
+            assert result.step == current(self.form, result.draft), "the step is not the draft's"
+            self.draft, self.taps = result.draft, self.taps + 1
         return self
 
     def refused(self, given: Input | str) -> Invalid | Stopped:
         """The engine's refusal of one input; the draft must be unchanged."""
         typed = Text(given) if isinstance(given, str) else given
         result = answer(self.form, self.draft, typed, self.today)
-        assert not isinstance(result, Draft), f"{given!r} was accepted"
+        assert not isinstance(result, Next), f"{given!r} was accepted"
         return result
 
     @property

@@ -1,5 +1,8 @@
 """Choice codes as words for a reviewer who asks `kuager export --lang kk|ru|en`.
 
+The domain's wording of answers, so it sits beside the forms; not inside `handlers.forms`,
+which translates nothing itself (it marks msgids; this module turns them into words).
+
 The export stays language-neutral by default (codes, whatever language the witness used), so
 a Kazakh and a Russian report about the same detention line up column for column; `--lang`
 only turns codes into the reviewer's words. Columns keep their ids either way.
@@ -7,10 +10,16 @@ only turns codes into the reviewer's words. Columns keep their ids either way.
 
 from __future__ import annotations
 
-from handlers.forms import FORMS, Form, Kind, Question
-from handlers.forms.common import REGIONS
-from handlers.forms.model import Special
-from handlers.forms.reading import SPECIAL_LABELS, base_choices
+from handlers.forms import (
+    FORMS,
+    REGIONS,
+    SPECIAL_LABELS,
+    Form,
+    Kind,
+    Question,
+    Special,
+    base_choices,
+)
 from handlers.i18n import _, language
 from storage.export import Labeller
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from bot.labels import labeller
 from handlers.i18n import _, language
+from handlers.labels import labeller
 from storage.crypto.keys import ReviewerPrivateKey
 from storage.database import Database
 from storage.export import ExportFormat, ExportRequest, export_cases
