@@ -107,7 +107,12 @@ async def test_a_webhook_without_a_good_secret_refuses_to_start(
         KUAGER_TELEGRAM_WEBHOOK_SECRET=secret,
     )
     process = await kuager_run(bot.env, stderr=asyncio.subprocess.PIPE)
-    _, stderr = await asyncio.wait_for(process.communicate(), 60)
+    try:
+        _, stderr = await asyncio.wait_for(process.communicate(), 60)
+    finally:
+        if process.returncode is None:  # it started after all: do not leave it running
+            process.kill()
+            await process.wait()
     assert process.returncode == 2
     (line,) = stderr.decode().splitlines()
     assert line.startswith("kuager: config: telegram.webhook_secret"), line
@@ -164,8 +169,10 @@ async def test_mixing_post_quantum_and_plain_keys_is_warned_at_start(
     bot.env["KUAGER_REVIEWERS_PUBLIC_KEYS"] = ",".join(lines)
     bot.process = await kuager_run(bot.env, stderr=asyncio.subprocess.PIPE)
     process = bot.process
-    await bot.wait_polling()
-    await bot.kill(signal.SIGTERM)
+    try:
+        await bot.wait_polling()
+    finally:
+        await bot.kill(signal.SIGTERM)
     assert process.stderr is not None
     log = (await process.stderr.read()).decode()
     (warning,) = [line for line in log.splitlines() if "reviewer_keys_mixed" in line]
