@@ -4,6 +4,11 @@
 # dependency), `runtime` installs those wheels and nothing else, so no compiler, no source tree
 # and no pip cache ship in the image.
 #
+# Dependencies come from requirements.lock: exact versions, each file checked against the hashes
+# recorded there (`--require-hashes`), so a release rebuilt later gets the same dependencies and
+# a file swapped on the package index fails the build instead of shipping. README.md says how to
+# refresh the lock.
+#
 # No secret is baked in. The bot token, the draft key, the reviewers' public keys and the
 # database URL come at run time from KUAGER_* variables (compose.yaml reads them from .env)
 # or from a config file mounted read-only and named by KUAGER_CONFIG, e.g.
@@ -17,6 +22,12 @@ FROM python:3.11-slim AS build
 ENV PIP_DISABLE_PIP_VERSION_CHECK=1 \
     PIP_NO_CACHE_DIR=1
 WORKDIR /src
+# Every dependency as a ready-made wheel checked against the lock; Babel, from those wheels,
+# compiles the catalogs below.
+COPY requirements.lock ./
+RUN pip download --require-hashes --only-binary=:all: --dest /wheels -r requirements.lock \
+    && pip install --no-index --find-links /wheels --require-hashes -r requirements.lock \
+    && cp requirements.lock /wheels/
 # Copy only what the wheel is built from: a config.toml, a database or a reviewer key left in
 # the working tree must not reach even the build stage's layers (.dockerignore is the second
 # line of defence, not the only one). Kuager alone, without the `demo` extra: the Bot API
@@ -27,9 +38,11 @@ COPY handlers ./handlers
 COPY storage ./storage
 COPY locales ./locales
 # Compile the catalogs here, so the image never carries .mo files older than their .po.
-RUN pip install "babel>=2.14" \
-    && pybabel compile --directory locales --domain messages --statistics \
-    && pip wheel --wheel-dir /wheels .
+# Kuager's own wheel alone (--no-deps): its dependencies are the locked wheels above. The build
+# backend pip fetches for this step ([build-system] in pyproject.toml) only packs our source
+# and does not ship; it is the one download here not checked against the lock.
+RUN pybabel compile --directory locales --domain messages --statistics \
+    && pip wheel --no-deps --wheel-dir /wheels .
 
 FROM python:3.11-slim AS runtime
 LABEL org.opencontainers.image.title="kuager" \
@@ -43,9 +56,13 @@ ENV PIP_DISABLE_PIP_VERSION_CHECK=1 \
     PATH=/opt/kuager/bin:$PATH
 
 # The wheels are bind-mounted from the build stage, not copied: they leave no layer behind.
+# The dependencies are checked against the lock's hashes once more; Kuager itself goes in with
+# --no-deps, so nothing outside the lock can be pulled in beside it.
 RUN --mount=type=bind,from=build,source=/wheels,target=/wheels \
     python -m venv /opt/kuager \
-    && /opt/kuager/bin/pip install --no-index --find-links /wheels kuager
+    && /opt/kuager/bin/pip install --no-index --find-links /wheels --require-hashes \
+       --only-binary=:all: -r /wheels/requirements.lock \
+    && /opt/kuager/bin/pip install --no-index --find-links /wheels --no-deps kuager
 
 # A fixed, unprivileged uid, so volume ownership and Kubernetes' runAsNonRoot can rely on it.
 RUN groupadd --system --gid 10001 kuager \

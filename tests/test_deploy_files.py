@@ -8,18 +8,25 @@ would be let down by it: a missing column, a Kazakh word spelled without Kazakh 
 
 from __future__ import annotations
 
+import importlib.metadata
+import itertools
 import json
 import re
+import tomllib
 from pathlib import Path
 from typing import Any
 
 import pytest
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
 
 from bot.cli import build_parser
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCKERFILE = ROOT / "Dockerfile"
 DOCKERIGNORE = ROOT / ".dockerignore"
+LOCK = ROOT / "requirements.lock"
+PYPROJECT = ROOT / "pyproject.toml"
 COMPOSE = ROOT / "compose.yaml"
 SECURITY = ROOT / "SECURITY.md"
 GLOSSARY = ROOT / "docs" / "glossary.md"
@@ -83,6 +90,87 @@ def test_runtime_stage_installs_the_wheel_built_before_it() -> None:
     uses_build = [args for name, args in runtime if name in ("RUN", "COPY") and "from=" in args]
     assert uses_build, "the runtime stage should take the wheels from the build stage"
     assert any("pip wheel" in args for name, args in dockerfile_instructions() if name == "RUN")
+
+
+def pip_commands(instructions: list[tuple[str, str]]) -> list[list[str]]:
+    """The words of each `pip install`, `pip download` or `pip wheel` the RUN lines hold."""
+    commands = []
+    for name, arguments in instructions:
+        if name != "RUN":
+            continue
+        for command in re.split(r"&&|;", arguments):
+            words = command.split()
+            pip = [i for i, w in enumerate(words) if w == "pip" or w.endswith("/pip")]
+            if pip and words[pip[0] + 1 : pip[0] + 2] in (["install"], ["download"], ["wheel"]):
+                commands.append(words[pip[0] :])
+    return commands
+
+
+def from_the_lock_with_hashes(words: list[str]) -> bool:
+    lock = [b for a, b in itertools.pairwise(words) if a in ("-r", "--requirement")]
+    return "--require-hashes" in words and any(path.endswith("requirements.lock") for path in lock)
+
+
+def test_dependencies_are_installed_from_the_lock_with_their_hashes() -> None:
+    """A rebuilt release gets the same dependency versions, and a swapped file fails the build."""
+    runtime = pip_commands(final_stage())
+    assert any(from_the_lock_with_hashes(words) for words in runtime), runtime
+    (own,) = [words for words in runtime if "kuager" in words]
+    assert "--no-deps" in own, "Kuager itself must not pull in anything beside the lock"
+    for words in pip_commands(dockerfile_instructions()):
+        assert from_the_lock_with_hashes(words) or "--no-deps" in words, " ".join(words)
+
+
+def locked_packages() -> dict[str, tuple[str, list[str]]]:
+    """requirements.lock as {name: (pinned version, sha256 hashes)}."""
+    locked = {}
+    for line in LOCK.read_text(encoding="utf-8").replace("\\\n", " ").splitlines():
+        line = line.split("#", 1)[0].strip()
+        if not line:
+            continue
+        pinned = re.fullmatch(r"([A-Za-z0-9._-]+)==(\S+)((?:\s+--hash=sha256:[0-9a-f]{64})*)", line)
+        assert pinned, f"not an exact pin with hashes: {line[:80]}"
+        locked[canonicalize_name(pinned[1])] = (pinned[2], pinned[3].split())
+    return locked
+
+
+def project_requirements(extra: str | None = None) -> list[Requirement]:
+    project = tomllib.loads(PYPROJECT.read_text(encoding="utf-8"))["project"]
+    lines = project["dependencies"] if extra is None else project["optional-dependencies"][extra]
+    return [Requirement(line) for line in lines]
+
+
+def extras_requirements(requirement: Requirement) -> list[Requirement]:
+    """What the extras asked for (`python-telegram-bot[webhooks]` → tornado) add, as installed."""
+    added = []
+    for line in importlib.metadata.requires(requirement.name) or []:
+        needed = Requirement(line)
+        marker = needed.marker
+        if marker is None or "extra" not in str(marker):
+            continue  # needed whatever the extras: pip-compile follows those anyway
+        if any(marker.evaluate({"extra": extra}) for extra in requirement.extras):
+            added.append(needed)
+    return added
+
+
+def test_lock_pins_every_direct_dependency_with_a_hash() -> None:
+    locked = locked_packages()
+    assert all(hashes for _, hashes in locked.values())
+    for requirement in project_requirements():
+        for needed in [requirement, *extras_requirements(requirement)]:
+            name = canonicalize_name(needed.name)
+            assert name in locked, f"{needed.name} is not in requirements.lock"
+            version, _ = locked[name]
+            assert needed.specifier.contains(version, prereleases=True), (str(needed), version)
+
+
+def test_lock_holds_production_dependencies_only() -> None:
+    production = {canonicalize_name(r.name) for r in project_requirements()}
+    extras = tomllib.loads(PYPROJECT.read_text(encoding="utf-8"))["project"][
+        "optional-dependencies"
+    ]
+    tooling = {canonicalize_name(r.name) for extra in extras for r in project_requirements(extra)}
+    assert not (tooling - production) & set(locked_packages())
 
 
 def test_image_runs_as_an_unprivileged_user() -> None:
