@@ -69,7 +69,9 @@ class HandlerBot:
 
     def crashes(self) -> list[str]:
         """What the error handler logged: a handler raised where it should not have."""
-        return [r.getMessage() for r in self.caplog.records if r.levelno >= logging.ERROR]
+        # The test's own phase: at the fixture's teardown, `caplog.records` would be teardown's.
+        records = self.caplog.get_records("call")
+        return [r.getMessage() for r in records if r.levelno >= logging.ERROR]
 
 
 class Witness(WitnessActions):
@@ -130,4 +132,4 @@ async def bot(
             yield handler_bot
     finally:
         await services.db.close()
-    assert handler_bot.crashes() == [], "a handler raised; the witness saw an apology"
+    assert handler_bot.crashes() == [], "a handler raised: the error handler caught it"
