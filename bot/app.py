@@ -13,6 +13,7 @@ from typing import Any
 from telegram import BotCommand
 from telegram.constants import ParseMode
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
+from telegram.request import BaseRequest
 
 from bot import logs
 from bot.config import Config
@@ -66,7 +67,11 @@ async def open_services(config: Config) -> Services:
     )
 
 
-def build_application(config: Config, services: Services) -> KuagerApplication:
+def build_application(
+    config: Config, services: Services, *, request: BaseRequest | None = None
+) -> KuagerApplication:
+    """The bot as `kuager run` runs it; `request` replaces the HTTP client (the fast handler
+    tests pass the stand-in's in-process one), otherwise Kuager's aiohttp client is used."""
     # Whatever the operator's log level, libraries that log message content stay quiet.
     logs.quiet_libraries()
     builder: Any = (
@@ -79,8 +84,10 @@ def build_application(config: Config, services: Services) -> KuagerApplication:
         .defaults(Defaults(parse_mode=ParseMode.HTML))
         .concurrent_updates(PerChatUpdateProcessor(CONCURRENT_UPDATES))
         # One pooled connection per update in flight; aiohttp rather than httpx (transport.py).
-        .request(AiohttpRequest(connection_pool_size=CONCURRENT_UPDATES, pool_timeout=10.0))
-        .get_updates_request(AiohttpRequest(connection_pool_size=1))
+        .request(
+            request or AiohttpRequest(connection_pool_size=CONCURRENT_UPDATES, pool_timeout=10.0)
+        )
+        .get_updates_request(request or AiohttpRequest(connection_pool_size=1))
         .post_init(set_commands)
         .post_shutdown(_post_shutdown)
     )

@@ -16,10 +16,14 @@ terminal), benchmarks and fuzzing::
         witness = standin.user(first_name="Aigerim", language_code="kk")
         await witness.send_command("/start")
         reply, = await witness.wait_for_reply()
+
+The fast handler tests skip the sockets: `InProcessRequest`, given to the Application as its
+HTTP layer, hands each call straight to the stand-in's dispatch (see `standin._inprocess`).
 """
 
 from standin._files import StoredFile
 from standin._html import HtmlParseError, ParsedText, parse_html
+from standin._inprocess import InProcessRequest
 from standin._model import ApiCall, CallbackAnswer, ChatMessage
 from standin._server import BotApiStandin
 from standin._signal import StandinTimeout
@@ -32,6 +36,7 @@ __all__ = [
     "CallbackAnswer",
     "ChatMessage",
     "HtmlParseError",
+    "InProcessRequest",
     "ParsedText",
     "SimGroup",
     "SimUser",

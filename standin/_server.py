@@ -10,7 +10,7 @@ import asyncio
 import itertools
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from types import TracebackType
 from typing import Any
 
@@ -19,6 +19,7 @@ from aiohttp import web
 from telegram import Update
 from telegram.ext import Application
 
+from standin._files import StoredFile
 from standin._methods_bot import BOT_METHODS
 from standin._methods_messages import MESSAGE_METHODS
 from standin._model import ApiCall, CallbackAnswer
@@ -157,18 +158,32 @@ class BotApiStandin:
     # -- HTTP ------------------------------------------------------------------------------
 
     async def _handle_api(self, request: web.Request) -> web.Response:
+        status, body = await self.answer_call(
+            request.match_info["token"], request.match_info["method"], lambda: _read_params(request)
+        )
+        return _json_response(status, body)
+
+    async def answer_call(
+        self, token: str, method_name: str, read_params: Callable[[], Awaitable[dict[str, Any]]]
+    ) -> tuple[int, dict[str, Any]]:
+        """One Bot API call, by whatever route it came: the HTTP status and the JSON body.
+
+        The HTTP face and the in-process request (`InProcessRequest`) both answer through
+        here, so a handler test sees the same refusals, injected failures and call log as an
+        end-to-end test.
+        """
         world = self._world
-        if request.match_info["token"] != world.token:
-            return _json_response(401, _UNAUTHORIZED.to_dict())
-        method = _CANONICAL.get(request.match_info["method"].lower())
+        if token != world.token:
+            return 401, _UNAUTHORIZED.to_dict()
+        method = _CANONICAL.get(method_name.lower())
         if method is None:
-            return _json_response(404, _NOT_FOUND.to_dict())
+            return 404, _NOT_FOUND.to_dict()
         counted = method != "getUpdates"  # a long poll waiting is not the bot being busy
         if counted:
             world.in_flight += 1
         call = ApiCall(method, {})
         try:
-            call = ApiCall(method, await _read_params(request))
+            call = ApiCall(method, await read_params())
             status, body = 200, {"ok": True, "result": await self._call(call)}
         except web.HTTPRequestEntityTooLarge:
             status, body = 413, ApiError(413, "Request Entity Too Large").to_dict()
@@ -184,7 +199,7 @@ class BotApiStandin:
             if counted:
                 world.in_flight -= 1
             world.activity.fire()
-        return _json_response(status, body)
+        return status, body
 
     async def _call(self, call: ApiCall) -> Any:
         world = self._world
@@ -200,13 +215,18 @@ class BotApiStandin:
         return await handler(world, Params(call.params))
 
     async def _handle_file(self, request: web.Request) -> web.StreamResponse:
-        if request.match_info["token"] != self._world.token:
-            return _json_response(401, _UNAUTHORIZED.to_dict())
-        stored = self._world.files.at_path(request.match_info["path"])
-        if stored is None:
-            return _json_response(404, _NOT_FOUND.to_dict())
+        stored = self.file_for(request.match_info["token"], request.match_info["path"])
+        if isinstance(stored, ApiError):
+            return _json_response(stored.error_code, stored.to_dict())
         mime_type = stored.mime_type or "application/octet-stream"
         return web.Response(body=stored.data, content_type=mime_type)
+
+    def file_for(self, token: str, path: str) -> StoredFile | ApiError:
+        """The file a download URL names, or the refusal its download gets."""
+        if token != self._world.token:
+            return _UNAUTHORIZED
+        stored = self._world.files.at_path(path)
+        return _NOT_FOUND if stored is None else stored
 
     # -- people ----------------------------------------------------------------------------
 

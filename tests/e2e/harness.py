@@ -7,7 +7,7 @@ sealing and storage as `kuager run`; only Telegram is the loopback stand-in.
 from __future__ import annotations
 
 import base64
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field, replace
 
@@ -17,10 +17,15 @@ from bot.app import build_application, open_services, set_commands
 from bot.config import Config, ReviewersConfig, SecurityConfig, StorageConfig, TelegramConfig
 from handlers.context import KuagerApplication
 from handlers.services import Services
-from standin import BotApiStandin, ChatMessage, SimUser
+from standin import BotApiStandin, SimUser
 from storage.crypto.keys import ReviewerPrivateKey
 from storage.database import Database
 from storage.models import Case
+
+# answer_codes and hurry are re-exported: e2e tests take the whole witness kit from here.
+from tests.witness import WitnessActions
+from tests.witness import answer_codes as answer_codes
+from tests.witness import hurry as hurry
 
 DRAFT_KEY = base64.b64encode(bytes(range(32))).decode()
 
@@ -93,12 +98,13 @@ async def running_bot(
         await bot.stop()
 
 
-class Witness:
-    """A simulated witness driving the real bot, waiting after each action until the bot is
-    done with it (not merely until its first reply)."""
+class Witness(WitnessActions):
+    """A simulated witness driving the real bot over HTTP, waiting after each action until the
+    bot is done with it (not merely until its first reply)."""
 
     def __init__(self, bot: RunningBot, user: SimUser) -> None:
-        self.bot, self.user = bot, user
+        super().__init__(user)
+        self.bot = bot
 
     async def settle(self) -> None:
         app = self.bot.app
@@ -109,79 +115,6 @@ class Witness:
                 await self.bot.standin.wait_idle(quiet=0.01)
                 return
         raise AssertionError("the bot never settled")
-
-    async def command(self, command: str, args: str = "") -> None:
-        await self.user.send_command(command, args)
-        await self.settle()
-
-    async def say(self, text: str) -> None:
-        await self.user.send_text(text)
-        await self.settle()
-
-    async def tap(self, code: str) -> None:
-        """Press the button that answers with this code, on the newest message showing one."""
-        await self._press(
-            lambda data: (
-                data.split("|")[1] in ("a", "l", "c", "m", "o", "w")
-                and data.rsplit("|", 1)[-1] == code
-            ),
-            code,
-        )
-
-    async def act(self, action: str, argument: str = "") -> None:
-        """Press the newest button of an action (a `handlers.callbacks.Action` value)."""
-        await self._press(lambda data: data.split("|")[1:] == [action, argument], action)
-
-    async def _press(self, wanted: Callable[[str], bool], what: str) -> None:
-        for message in reversed(self.user.bot_messages()):
-            for row in message.button_data:
-                for data in row:
-                    if data is not None and wanted(data):
-                        await self.user.press(data, message)
-                        await self.settle()
-                        return
-        shown = [m.text[:80] for m in self.user.bot_messages()[-2:]]
-        raise AssertionError(f"no button for {what!r}; last messages: {shown}")
-
-    @property
-    def screen(self) -> ChatMessage:
-        return self.user.last_bot_message()
-
-    def texts(self) -> list[str]:
-        return [m.text for m in self.user.bot_messages()]
-
-
-def answer_codes(message: ChatMessage) -> list[str]:
-    """Codes of a question's answer buttons (not Back, Send or Change)."""
-    return [
-        data.split("|", 2)[2]
-        for row in message.button_data
-        for data in row
-        if data is not None and data.split("|")[1] == "a"
-    ]
-
-
-async def hurry(witness: Witness, text: str = "Коротко.", limit: int = 60) -> int:
-    """Answer like a hurried witness until the review: skip what can be skipped, say "no" to
-    "add more?", otherwise the first button or a short text. Returns the steps taken."""
-    for step in range(limit):
-        screen = witness.screen
-        if any(d and d.split("|")[1] == "s" for row in screen.button_data for d in row):
-            return step
-        codes = answer_codes(screen)
-        if "skipped" in codes:
-            await witness.tap("skipped")
-        elif "yes" in codes and "no" in codes:
-            await witness.tap("no")
-        elif "done" in codes and "✓" in " ".join(label for row in screen.buttons for label in row):
-            await witness.tap("done")
-        elif "today" in codes:
-            await witness.tap("today")
-        elif codes and codes != ["done"]:
-            await witness.tap(codes[0])
-        else:
-            await witness.say(text)
-    raise AssertionError("the review never came")
 
 
 async def cases(database_url: str) -> int:
