@@ -123,7 +123,7 @@ def test_dependencies_are_installed_from_the_lock_with_their_hashes() -> None:
 
 def locked_packages() -> dict[str, tuple[str, list[str]]]:
     """requirements.lock as {name: (pinned version, sha256 hashes)}."""
-    locked = {}
+    locked: dict[str, tuple[str, list[str]]] = {}
     for line in LOCK.read_text(encoding="utf-8").replace("\\\n", " ").splitlines():
         line = line.split("#", 1)[0].strip()
         if not line:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -168,7 +168,7 @@ async def test_bad_input_gets_a_clear_answer_and_the_question_again(
             await witness.tap(code)
         question = witness.screen.text.split("\n", 1)[1]
         user = witness.user
-        for send, expected in (
+        sends: tuple[tuple[Callable[[], Awaitable[object]], str], ...] = (
             (user.send_sticker, "Stickers, GIFs, polls"),
             (user.send_animation, "Stickers, GIFs, polls"),
             (user.send_poll, "Stickers, GIFs, polls"),
@@ -178,7 +178,8 @@ async def test_bad_input_gets_a_clear_answer_and_the_question_again(
             (lambda: user.send_photo(b"\xff\xd8jpeg"), "A file is not expected here."),
             (lambda: user.send_text("полиция"), "Please answer with the buttons below."),
             (lambda: user.send_command("/nonsense"), "How this works."),
-        ):
+        )
+        for send, expected in sends:
             await send()
             await witness.settle()
             assert witness.screen.text.startswith(expected), witness.screen.text[:80]

@@ -40,6 +40,7 @@ def english_lines(lang: str) -> set[str]:
         if not message.id or isinstance(message.id, tuple):
             continue
         if message.string and message.string != message.id:
+            assert isinstance(message.id, str)
             lines.update(line for line in message.id.split("\n") if len(line) > 3)
     return lines
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import handlers
 import handlers.forms
-from handlers.forms import FORMS, flags, start
+from handlers.forms import FORMS, Answer, flags, start
 
 HANDLERS = Path(handlers.__file__).parent
 ROOT = HANDLERS.parent
@@ -74,7 +74,7 @@ def test_no_handler_tests_a_form_id() -> None:
 def test_a_form_declares_the_flags_its_reports_are_sealed_with() -> None:
     today = dt.date(2022, 1, 20)
     missing = FORMS["missing_person"]
-    last_seen = {"last_seen_when": {"date": "2022-01-06", "precision": "exact"}}
+    last_seen: dict[str, Answer] = {"last_seen_when": {"date": "2022-01-06", "precision": "exact"}}
     draft = start(missing, last_seen).draft
 
     assert flags(missing, draft, today) == {"un_ready": False, "urgent": True}

@@ -8,7 +8,19 @@ import re
 import pytest
 
 from handlers.callbacks import MAX_BYTES, Action, ForgedPress, decode, encode
-from handlers.forms import FORMS, Ask, Button, Text, answer, current, start
+from handlers.forms import (
+    FORMS,
+    Ask,
+    Button,
+    Draft,
+    Form,
+    Next,
+    Review,
+    Text,
+    answer,
+    current,
+    start,
+)
 from handlers.forms.model import Kind, Question
 from handlers.i18n import LANGUAGES, _, language
 from handlers.screens import ask_screen, format_partial_date, format_value, review_screens
@@ -57,12 +69,14 @@ def test_every_question_screen_is_neutral_first_and_fits_telegram(lang: str, for
                 for _label, data in row:
                     assert len(data.encode()) <= MAX_BYTES
             draft = _cheapest(form, draft, step)
-        review = review_screens(current(form, draft).items, ticket=1)  # type: ignore[union-attr]
+        end = current(form, draft)
+        assert isinstance(end, Review), end
+        review = review_screens(end.items, ticket=1)
     assert all(len(s.text) < 4096 for s in review)
     assert review[-1].buttons
 
 
-def _cheapest(form: object, draft: object, step: Ask) -> object:
+def _cheapest(form: Form, draft: Draft, step: Ask) -> Draft:
     codes = [o.code for o in step.buttons]
     if "skipped" in codes:
         given: Button | Text = Button("skipped")
@@ -76,9 +90,9 @@ def _cheapest(form: object, draft: object, step: Ask) -> object:
         given = Text("5" if step.question.kind is Kind.NUMBER else "Короткий ответ <i>&</i>")
     else:
         given = Button(codes[0])
-    result = answer(form, draft, given, TODAY)  # type: ignore[arg-type]
-    assert not hasattr(result, "message"), result
-    return result.draft  # type: ignore[union-attr]
+    result = answer(form, draft, given, TODAY)
+    assert isinstance(result, Next), result
+    return result.draft
 
 
 def test_a_long_review_is_split_and_cut_but_keeps_buttons_on_the_last() -> None:
@@ -87,11 +101,14 @@ def test_a_long_review_is_split_and_cut_but_keeps_buttons_on_the_last() -> None:
     long_text = "Очень длинный рассказ. " * 400
     while isinstance(step := current(form, draft), Ask):
         if step.question.kind is Kind.TEXT:
-            draft = answer(form, draft, Text(long_text[: step.question.max_length]), TODAY).draft  # type: ignore[union-attr]
+            result = answer(form, draft, Text(long_text[: step.question.max_length]), TODAY)
+            assert isinstance(result, Next), result
+            draft = result.draft
         else:
-            draft = _cheapest(form, draft, step)  # type: ignore[assignment]
+            draft = _cheapest(form, draft, step)
+    assert isinstance(step, Review), step
     with language("ru"):
-        screens = review_screens(current(form, draft).items, ticket=7)  # type: ignore[union-attr]
+        screens = review_screens(step.items, ticket=7)
     assert all(len(s.text) <= 4000 for s in screens)
     assert "…" in screens[0].text
     assert screens[-1].buttons and not any(s.buttons for s in screens[:-1])

@@ -334,9 +334,9 @@ async def test_control_characters_neither_act_nor_hide_in_any_export(
     # JSONL: every character escaped, the witness's exact text for a JSON reader
     record = json.loads((tmp_path / "c.jsonl").read_text("utf-8"))
     assert record["answers"]["narrative"] == WITNESS_TEXT
-    for form in ("csv", "jsonl"):
-        raw = (tmp_path / f"c.{form}").read_text("utf-8")
-        assert not any(c in raw for c in ACTING), form
+    for suffix in ("csv", "jsonl"):
+        raw = (tmp_path / f"c.{suffix}").read_text("utf-8")
+        assert not any(c in raw for c in ACTING), suffix
     cells = [str(v) for r in sheet.iter_rows(values_only=True) for v in r if v is not None]
     assert not any(c in cell for cell in cells for c in ACTING)
 

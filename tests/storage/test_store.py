@@ -91,6 +91,7 @@ async def test_clear_metadata_is_only_what_operation_needs(
     assert case.id == receipt.case_id and len(case.id) == 32
     assert case.form_id == "detention"
     assert str(case.received_day) == "2022-01-09"
+    assert case.receipt_hash is not None
     assert receipt.code.encode() not in case.receipt_hash
 
 
