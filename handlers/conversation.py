@@ -30,7 +30,12 @@ from handlers.forms import (
 )
 from handlers.i18n import LANGUAGES, _, set_language
 from handlers.media import receive_media
-from handlers.screens import Screen, language_screen, wipe_confirm_screen
+from handlers.screens import (
+    Screen,
+    discard_confirm_screen,
+    language_screen,
+    wipe_confirm_screen,
+)
 from handlers.session import Stage
 from handlers.submit import (
     add_followup_note,
@@ -202,9 +207,23 @@ async def _press_send(turn: Turn, press: Press, message_id: int | None) -> None:
 
 
 async def _press_cancel(turn: Turn, press: Press, message_id: int | None) -> None:
-    turn.session.clear_report()
-    turn.session.stage = Stage.MENU
-    await show_current(turn, prefix=_(texts.CANCELLED))
+    """ "Don't send" on the review: ask first; only "yes" throws the report away."""
+    draft = draft_of(turn)
+    if draft is None or not isinstance(current(get_form(draft.form), draft), Review):
+        await show_current(turn)
+        return
+    if press.argument == "yes":
+        turn.session.clear_report()
+        turn.session.stage = Stage.MENU
+        await show_current(turn, prefix=_(texts.CANCELLED), edit=message_id)
+        return
+    if press.argument == "no":
+        await show_current(turn, edit=message_id)
+        return
+    ticket = turn.session.next_ticket()
+    if await turn.save():
+        await turn.retire_prompt()
+        await turn.send(discard_confirm_screen(ticket), prompt=True)
 
 
 async def _press_offer(turn: Turn, press: Press, message_id: int | None) -> None:

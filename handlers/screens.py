@@ -272,6 +272,17 @@ def wipe_confirm_screen(ticket: int) -> Screen:
     )
 
 
+def discard_confirm_screen(ticket: int) -> Screen:
+    """ "Don't send" asks first: one slip of a thumb must not throw a whole report away."""
+    return Screen(
+        _(texts.DISCARD_CONFIRM),
+        (
+            ((_(texts.DISCARD_YES), encode(ticket, Action.CANCEL, "yes")),),
+            ((_(texts.DISCARD_NO), encode(ticket, Action.CANCEL, "no")),),
+        ),
+    )
+
+
 def followup_screen(ticket: int, text: str) -> Screen:
     return Screen(_(text), (((_(texts.FOLLOWUP_DONE), encode(ticket, Action.FOLLOWUP, "done")),),))
 

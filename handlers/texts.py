@@ -35,7 +35,14 @@ MENU_FOLLOWUP_HINT = N_(
 QUESTION_HEADER = N_("Question {number} of about {total}")
 REVIEW_HEADER = N_("Almost done.\nPlease check your answers. Press a number to change that answer.")
 REVIEW_SEND = N_("Send the report")
-REVIEW_CANCEL = N_("Discard")
+REVIEW_CANCEL = N_("Don't send")
+DISCARD_CONFIRM = N_(
+    "Please confirm.\n"
+    "The report will not be sent, and your answers to it will not be kept. "
+    "This cannot be undone."
+)
+DISCARD_YES = N_("Yes, don't send it")
+DISCARD_NO = N_("No, back to answers")
 BACK = N_("Back")
 CURRENT_ANSWER = N_("Current answer: {answer}")
 TICKED = N_("Chosen so far: {answers}")

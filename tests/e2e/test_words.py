@@ -1,0 +1,84 @@
+"""What the bot says, played through the real bot in kk, ru and en: the words a frightened
+witness reads must neither alarm nor promise more than the bot does."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.standin import BotApiStandin
+from handlers import texts
+from handlers.i18n import _, language
+from storage.database import Database
+from storage.keys import ReviewerPrivateKey
+from storage.models import Case
+from tests.e2e.harness import Witness, cases, running_bot
+from tests.e2e.test_conversation import CLOSE, START, count
+
+LANGUAGES = ["kk", "ru", "en"]
+
+
+def tr(lang: str, msgid: str) -> str:
+    with language(lang):
+        return _(msgid)
+
+
+def labels(witness: Witness) -> list[str]:
+    return [label for row in witness.screen.buttons for label in row]
+
+
+async def to_review(witness: Witness, lang: str) -> None:
+    await witness.command("/start")
+    await witness.tap(lang)
+    for code in START:
+        await witness.tap(code)
+    await witness.say("Коротко.")
+    for code in CLOSE:
+        await witness.tap(code)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+async def test_dont_send_asks_first_and_no_returns_to_the_review(
+    standin: BotApiStandin, database_url: str, reviewer_key: ReviewerPrivateKey, lang: str
+) -> None:
+    """Given a finished report, When the witness presses "Don't send", Then nothing is lost
+    until they confirm; "No" brings the review back, "Yes" throws the report away unsent."""
+    async with running_bot(standin, database_url, reviewer_key) as bot:
+        witness = bot.witness(lang)
+        await to_review(witness, lang)
+        dont_send = tr(lang, texts.REVIEW_CANCEL)
+        assert dont_send in labels(witness)
+        assert dont_send not in (tr(lang, texts.WIPE_CONFIRM_YES), tr(lang, texts.WIPE_NOW))
+        assert not {"Өшіру", "Удалить", "Discard"} & set(labels(witness))
+
+        await witness.act("x")
+        assert witness.screen.text == tr(lang, texts.DISCARD_CONFIRM)
+        assert labels(witness) == [tr(lang, texts.DISCARD_YES), tr(lang, texts.DISCARD_NO)]
+
+        await witness.act("x", "no")
+        assert tr(lang, texts.REVIEW_SEND) in labels(witness), "back on the review"
+        await witness.act("x")
+        await witness.act("x", "yes")
+        assert tr(lang, texts.CANCELLED).split("\n")[0] in witness.screen.text
+        assert tr(lang, texts.REVIEW_SEND) not in labels(witness)
+        await witness.command("/start")
+        assert tr(lang, texts.RESUMED) not in witness.screen.text, "the draft is gone"
+    assert await cases(database_url) == 0
+
+
+async def test_an_old_dont_send_button_cannot_skip_the_confirmation(
+    standin: BotApiStandin, database_url: str, reviewer_key: ReviewerPrivateKey, db: Database
+) -> None:
+    """A "yes" only counts from the confirmation on show: after "No", a press of the old
+    confirmation's "yes" (a second tap, or a client that kept it) is stale; the report is
+    still sent."""
+    async with running_bot(standin, database_url, reviewer_key) as bot:
+        witness = bot.witness("en")
+        await to_review(witness, "en")
+        await witness.act("x")
+        confirm = witness.screen
+        yes = next(d for row in confirm.button_data for d in row if d and d.endswith("|yes"))
+        await witness.act("x", "no")
+        await witness.user.press_data(yes, confirm.message_id)
+        await witness.settle()
+        await witness.act("s")
+    assert await count(db, Case) == 1
