@@ -151,7 +151,7 @@ NOT_SAVED = N_(
 )
 NOT_SENT = N_(
     "Not sent yet.\n"
-    "A technical problem stopped us from storing your report. Your answers are kept. "
+    "A technical problem stopped us from storing your report. Your answers are not lost. "
     "Please press Send again in a few minutes."
 )
 UNAVAILABLE = N_(
@@ -160,7 +160,7 @@ UNAVAILABLE = N_(
     "Please try again in a few minutes."
 )
 INTERNAL_ERROR = N_(
-    "Something went wrong on our side.\nYour earlier answers are safe. Please try again."
+    "Something went wrong on our side.\nYour earlier answers are not lost. Please try again."
 )
 START_FIRST = N_("Please send /start to begin.")
 RESUMED = N_("Welcome back.\nYou can continue where you stopped.")

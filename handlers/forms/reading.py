@@ -43,12 +43,12 @@ from handlers.forms.parsing import (
 from handlers.i18n import N_
 
 PRESS_BUTTON = N_("Please choose one of the buttons below.")
-REQUIRED = N_("This one cannot be skipped. Please answer as best you can.")
+REQUIRED = N_("We need this to send the report. A few words, or “Don't know”, are enough.")
 CHOOSE_ONE = N_("Please choose at least one option, then press Done.")
 TYPE_IT = N_("Please type your answer as a message.")
 EMPTY = N_("The message was empty. Please type your answer.")
 TOO_SHORT = N_("Please write at least {min} characters.")
-TOO_LONG = N_("That is too long. Please keep it under {max} characters.")
+TOO_LONG = N_("This answer can be up to {max} characters long. Please shorten it.")
 CHOOSE_REGION = N_("Please choose a region with the buttons below, or share a location.")
 BAD_LOCATION = N_("That location could not be read. Please choose a region instead.")
 BAD_FILE = N_("That file could not be added. Please try sending it again.")

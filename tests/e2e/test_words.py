@@ -7,6 +7,8 @@ import pytest
 
 from bot.standin import BotApiStandin
 from handlers import texts
+from handlers.forms.model import Special
+from handlers.forms.reading import REQUIRED, SPECIAL_LABELS
 from handlers.i18n import _, language
 from storage.database import Database
 from storage.keys import ReviewerPrivateKey
@@ -82,3 +84,30 @@ async def test_an_old_dont_send_button_cannot_skip_the_confirmation(
         await witness.settle()
         await witness.act("s")
     assert await count(db, Case) == 1
+
+
+def ticket_of(witness: Witness) -> str:
+    data = next(d for row in witness.screen.button_data for d in row if d)
+    return data.split("|", 1)[0]
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+async def test_a_required_question_explains_why_instead_of_refusing(
+    standin: BotApiStandin, database_url: str, reviewer_key: ReviewerPrivateKey, lang: str
+) -> None:
+    """Given a question the report needs, When a skip arrives anyway (a forged or old
+    client's button), Then the witness reads why we need it and how little is enough."""
+    async with running_bot(standin, database_url, reviewer_key) as bot:
+        witness = bot.witness(lang)
+        await witness.command("/start")
+        for code in (lang, "yes", "detention"):
+            await witness.tap(code)
+        role = witness.screen
+        await witness.user.press_data(f"{ticket_of(witness)}|a|skipped", role.message_id)
+        await witness.settle()
+        shown = witness.screen.text
+    with language(lang):
+        assert _(REQUIRED) in shown
+        assert _(SPECIAL_LABELS[Special.DONT_KNOW]) in _(REQUIRED), "names the real button"
+    for demand in ("cannot be skipped", "нельзя пропустить", "болмайды"):
+        assert demand not in shown
