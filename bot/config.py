@@ -58,6 +58,9 @@ class ReviewersConfig:
     """`kuager:...` lines printed by `kuager keygen`; every case is sealed to all of them."""
     alert_chat_id: int | None = None
     """Optional chat told "new case <id> (<type>)" and nothing more."""
+    organisation: str = ""
+    """Who reads reports, as the consent names them ("the reviewers of …"); empty: a
+    neutral description in the witness's language."""
 
 
 @dataclass(frozen=True)

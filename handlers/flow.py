@@ -118,7 +118,7 @@ def screens_for(turn: Turn, ticket: int) -> list[screens.Screen]:
         return [screens.language_screen(ticket)]
     if session.stage is Stage.CONSENT or not session.consented:
         session.stage = Stage.CONSENT
-        return [screens.consent_screen(ticket)]
+        return [screens.consent_screen(ticket, _terms(turn))]
     if session.stage is Stage.FORM:
         draft = draft_of(turn)
         if draft is not None:
@@ -126,7 +126,7 @@ def screens_for(turn: Turn, ticket: int) -> list[screens.Screen]:
             step = current(form, draft)
             if isinstance(step, Review):
                 return screens.review_screens(step.items, ticket)
-            return [screens.ask_screen(form, draft, step, ticket)]
+            return [screens.ask_screen(form, draft, step, ticket, _terms(turn))]
     if session.stage is Stage.OFFER:
         offer = pending_offer(turn)
         if offer is not None:
@@ -137,3 +137,8 @@ def screens_for(turn: Turn, ticket: int) -> list[screens.Screen]:
         return [screens.notice(texts.ALL_DONE)]
     session.stage = Stage.MENU
     return [screens.menu_screen(ticket)]
+
+
+def _terms(turn: Turn) -> screens.Terms:
+    ttl = turn.services.drafts.ttl
+    return screens.Terms(turn.services.organisation, round(ttl.total_seconds() / 3600))

@@ -11,15 +11,20 @@ from handlers.i18n import N_
 
 CHOOSE_LANGUAGE = N_("Hello.\nPlease choose a language. Тілді таңдаңыз. Выберите язык.")
 
-CONSENT = N_(
-    "Before we start.\n"
-    "\n"
-    "• What you send here is sealed so that only the reviewers of the human-rights group "
-    "can read it. This server cannot read a finished report.\n"
-    "• Telegram chats are not end-to-end encrypted: Telegram can see this conversation. "
-    "If your phone may be checked, wipe this chat when you finish (/delete).\n"
-    '• Every question you can skip, unless it is essential. "Don\'t know" is a fine answer.\n'
-    "• You can stop at any time with /cancel.\n"
+CONSENT = N_("Before we start.")
+CONSENT_TERMS = N_(
+    "• Who will read your report: {organisation}.\n"
+    "• Telegram sees this chat, as it sees every chat, and knows your phone number. "
+    "If your phone may be checked, send /delete when you finish.\n"
+    "• Until you press Send, the computer that runs this bot can read your answers. "
+    "Answers you do not send are erased after about {hours} hours.\n"
+    "• After you press Send, only the reviewers can read your report."
+)
+"""The same terms on the consent screen and under the form's own consent question."""
+ORGANISATION_DEFAULT = N_("the reviewers of the human-rights group that runs this bot")
+"""Who reads reports, when the operator has not named the group in the config."""
+CONSENT_ASK = N_(
+    "You can skip any question that is not essential, and stop at any time with /cancel.\n"
     "\n"
     "Do you agree to continue?"
 )

@@ -14,6 +14,7 @@ from dataclasses import replace
 
 from handlers.forms.model import Choice, Kind, Not, Question, Repeat, When
 from handlers.i18n import N_
+from handlers.texts import CONSENT_TERMS
 
 REGIONS = (
     Choice("astana", N_("Astana")),
@@ -56,11 +57,8 @@ PERPETRATOR_CHOICES = (
 CONSENT = Question(
     "consent",
     Kind.YES_NO,
-    N_(
-        "Before we start: may we record what you tell us?\n"
-        "It is sealed so that only our reviewers can read it. You can stop at any time, "
-        "and skip any question that is not essential."
-    ),
+    N_("Before we start: may we record what you tell us?"),
+    hint=CONSENT_TERMS,
     required=True,
     choices=(Choice("yes", N_("Yes, I agree")), Choice("no", N_("No"))),
     stop_unless="yes",

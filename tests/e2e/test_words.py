@@ -3,6 +3,8 @@ witness reads must neither alarm nor promise more than the bot does."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from bot.standin import BotApiStandin
@@ -31,6 +33,10 @@ def labels(witness: Witness) -> list[str]:
 async def to_review(witness: Witness, lang: str) -> None:
     await witness.command("/start")
     await witness.tap(lang)
+    await consent_to_review(witness)
+
+
+async def consent_to_review(witness: Witness) -> None:
     for code in START:
         await witness.tap(code)
     await witness.say("Коротко.")
@@ -111,3 +117,48 @@ async def test_a_required_question_explains_why_instead_of_refusing(
         assert _(SPECIAL_LABELS[Special.DONT_KNOW]) in _(REQUIRED), "names the real button"
     for demand in ("cannot be skipped", "нельзя пропустить", "болмайды"):
         assert demand not in shown
+
+
+JARGON = ("end-to-end", "sealed", "server", "шифр", "сервер", "сквозн", "шифрлан")
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+async def test_one_plain_consent_names_the_group_and_the_draft_hours_in_both_places(
+    standin: BotApiStandin, database_url: str, reviewer_key: ReviewerPrivateKey, lang: str
+) -> None:
+    """The consent screen and the form's own consent question say the same thing: who
+    reads (from the config), what Telegram sees, how long unsent answers stay readable
+    (from the config), and who reads after Send, in words without jargon."""
+    async with running_bot(standin, database_url, reviewer_key) as bot:
+        reviewers = replace(bot.config.reviewers, organisation="Bureau <Adilet>")
+        security = replace(bot.config.security, draft_ttl_hours=48)
+        bot.with_config(reviewers=reviewers, security=security)
+        await bot.restart()
+        witness = bot.witness(lang)
+        await witness.command("/start")
+        await witness.tap(lang)
+        consent = witness.screen.text
+        await consent_to_review(witness)
+        await witness.act("e", "consent")
+        question = witness.screen.text
+    terms = tr(lang, texts.CONSENT_TERMS).format(organisation="Bureau <Adilet>", hours=48)
+    assert terms in consent and terms in question, "the same words in both places"
+    assert consent.startswith(tr(lang, texts.CONSENT) + "\n")
+    assert "48" in terms and "72" not in terms
+    assert "Telegram" in terms
+    for word in JARGON:
+        assert word not in consent.lower() and word not in question.lower(), word
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+async def test_an_unnamed_group_is_described_neutrally(
+    standin: BotApiStandin, database_url: str, reviewer_key: ReviewerPrivateKey, lang: str
+) -> None:
+    async with running_bot(standin, database_url, reviewer_key) as bot:
+        witness = bot.witness(lang)
+        await witness.command("/start")
+        await witness.tap(lang)
+        consent = witness.screen.text
+    who = tr(lang, texts.ORGANISATION_DEFAULT)
+    assert tr(lang, texts.CONSENT_TERMS).format(organisation=who, hours=72) in consent
+    assert "{" not in consent
