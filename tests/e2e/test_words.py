@@ -9,6 +9,8 @@ import pytest
 
 from bot.standin import BotApiStandin
 from handlers import texts
+from handlers.forms.common import NARRATIVE
+from handlers.forms.ill_treatment import ILL_TREATMENT, METHODS
 from handlers.forms.model import Special
 from handlers.forms.reading import REQUIRED, SPECIAL_LABELS
 from handlers.i18n import _, language
@@ -19,6 +21,9 @@ from tests.e2e.harness import Witness, cases, running_bot
 from tests.e2e.test_conversation import CLOSE, START, count
 
 LANGUAGES = ["kk", "ru", "en"]
+METHODS_YOU = next(
+    q.text for q in ILL_TREATMENT.questions() if q.id == "methods" and q.text != METHODS.text
+)
 
 
 def tr(lang: str, msgid: str) -> str:
@@ -162,3 +167,35 @@ async def test_an_unnamed_group_is_described_neutrally(
     who = tr(lang, texts.ORGANISATION_DEFAULT)
     assert tr(lang, texts.CONSENT_TERMS).format(organisation=who, hours=72) in consent
     assert "{" not in consent
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("role", ["self", "relative"])
+async def test_ill_treatment_asks_for_the_account_before_the_checklist_and_says_you(
+    standin: BotApiStandin,
+    database_url: str,
+    reviewer_key: ReviewerPrivateKey,
+    lang: str,
+    role: str,
+) -> None:
+    """A survivor tells what happened in their own words before meeting a list that names
+    sexual violence, and is asked "what was done to you", not "to the person"."""
+    async with running_bot(standin, database_url, reviewer_key) as bot:
+        witness = bot.witness(lang)
+        await witness.command("/start")
+        for code in (lang, "yes", "ill_treatment", role, "today", "almaty", "skipped", "no"):
+            await witness.tap(code)
+        await witness.tap("police")
+        await witness.tap("done")
+        account = witness.screen.text
+        await witness.say("Коротко.")
+        checklist = witness.screen.text
+        checklist_labels = labels(witness)
+    with language(lang):
+        assert _(NARRATIVE.text) in account, "the account comes first"
+        assert _("Sexual violence") not in account
+        assert _("Sexual violence") in checklist_labels
+        assert _("Pushed or dragged") in checklist_labels
+        you, them = _(METHODS_YOU), _(METHODS.text)
+    assert (you if role == "self" else them) in checklist
+    assert (them if role == "self" else you) not in checklist
