@@ -17,7 +17,7 @@ from handlers.i18n import N_
 from handlers.texts import CONSENT_TERMS
 
 REGIONS = (
-    Choice("astana", N_("Astana")),
+    Choice("astana", N_("Astana (Nur-Sultan)")),
     Choice("almaty", N_("Almaty (city)")),
     Choice("shymkent", N_("Shymkent")),
     Choice("abai", N_("Abai Region")),

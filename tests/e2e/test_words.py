@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
+from babel.messages.pofile import read_po
 
 from bot.standin import BotApiStandin
 from handlers import texts
@@ -14,6 +15,7 @@ from handlers.forms.ill_treatment import ILL_TREATMENT, METHODS
 from handlers.forms.model import Special
 from handlers.forms.reading import REQUIRED, SPECIAL_LABELS
 from handlers.i18n import _, language
+from locales import LOCALES_DIR
 from storage.database import Database
 from storage.keys import ReviewerPrivateKey
 from storage.models import Case
@@ -199,3 +201,47 @@ async def test_ill_treatment_asks_for_the_account_before_the_checklist_and_says_
         you, them = _(METHODS_YOU), _(METHODS.text)
     assert (you if role == "self" else them) in checklist
     assert (them if role == "self" else you) not in checklist
+
+
+NUR_SULTAN = {"kk": "Нұр-Сұлтан", "ru": "Нур-Султан", "en": "Nur-Sultan"}
+ROLE_QUESTION = {
+    "kk": "Сіз бұл оқиға туралы кім ретінде хабарлап отырсыз?",
+    "ru": "Как вы связаны с тем, что произошло?",
+    "en": "What is your connection to what happened?",
+}
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+async def test_the_role_and_the_capital_read_as_a_careful_native_speaker_writes_them(
+    standin: BotApiStandin, database_url: str, reviewer_key: ReviewerPrivateKey, lang: str
+) -> None:
+    """The role question does not ask about "your participation" (an echo of the "mass
+    riots" charge); Astana, Nur-Sultan in January 2022, is shown under both names."""
+    async with running_bot(standin, database_url, reviewer_key) as bot:
+        witness = bot.witness(lang)
+        await witness.command("/start")
+        for code in (lang, "yes", "detention"):
+            await witness.tap(code)
+        role = witness.screen.text
+        await witness.tap("relative")
+        await witness.tap("today")
+        places = labels(witness)
+    assert ROLE_QUESTION[lang] in role
+    assert "қатысыңыз" not in role
+    assert any(NUR_SULTAN[lang] in label for label in places)
+
+
+WRITTEN_OUT = {
+    "kk": ("митингі", "камера", "байланысқанын", "әкімшілік сот", "қатысыңыз"),
+    "ru": ("(-ла)", "за это отвечает", "административный суд", "на камеру"),
+    "en": ("administrative court",),
+}
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_phrases_the_language_review_struck_out_are_gone(lang: str) -> None:
+    with (LOCALES_DIR / lang / "LC_MESSAGES" / "messages.po").open("rb") as handle:
+        catalog = read_po(handle)
+    text = "\n".join(str(m.string) for m in catalog if m.id)
+    for phrase in WRITTEN_OUT[lang]:
+        assert phrase not in text, phrase
