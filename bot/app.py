@@ -63,6 +63,7 @@ async def open_services(config: Config) -> Services:
         reviewer_keys=config.reviewer_keys(),
         limiter=RateLimiter(config.security.rate_limit_per_minute),
         alert_chat_id=config.reviewers.alert_chat_id,
+        organisation=config.reviewers.organisation,
         max_file_bytes=config.telegram.max_file_mb * 1024 * 1024,
     )
 

@@ -59,6 +59,9 @@ class ReviewersConfig:
     alert_chat_id: int | None = None
     """Optional chat told "new case <id> (<type>)" and nothing more, and posted the chain head
     daily and on /head (`handlers.head`)."""
+    organisation: str = ""
+    """Who reads reports, as the consent names them ("the reviewers of …"); empty: a
+    neutral description in the witness's language."""
 
 
 @dataclass(frozen=True)

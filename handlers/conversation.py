@@ -29,7 +29,12 @@ from handlers.forms import (
 )
 from handlers.i18n import LANGUAGES, _, set_language
 from handlers.media import receive_media
-from handlers.screens import Screen, language_screen, wipe_confirm_screen
+from handlers.screens import (
+    Screen,
+    discard_confirm_screen,
+    language_screen,
+    wipe_confirm_screen,
+)
 from handlers.session import Move, Stage
 from handlers.submit import (
     add_followup_note,
@@ -197,11 +202,21 @@ async def _press_send(turn: Turn, press: Press, message_id: int | None) -> None:
 
 
 async def _press_cancel(turn: Turn, press: Press, message_id: int | None) -> None:
-    if turn.session.stage is not Stage.FORM:
+    """ "Don't send" on the review: ask first; only "yes" throws the report away."""
+    if turn.session.stage is not Stage.FORM or not isinstance(turn.session.step, Review):
         await show_current(turn, prefix=_(texts.STALE_BUTTON))
         return
-    turn.session.move(Move.LEAVE)
-    await show_current(turn, prefix=_(texts.CANCELLED))
+    if press.argument == "yes":
+        turn.session.move(Move.LEAVE)
+        await show_current(turn, prefix=_(texts.CANCELLED), edit=message_id)
+        return
+    if press.argument == "no":
+        await show_current(turn, edit=message_id)
+        return
+    ticket = turn.session.next_ticket()
+    if await turn.save():
+        await turn.retire_prompt()
+        await turn.send(discard_confirm_screen(ticket), prompt=True)
 
 
 async def _press_offer(turn: Turn, press: Press, message_id: int | None) -> None:

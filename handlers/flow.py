@@ -60,7 +60,7 @@ async def show_current(
         turn.session.receipt = None
     ticket = turn.session.next_ticket()
     _settle_offers(turn.session)
-    screen_list = screens_for(turn.session, ticket)
+    screen_list = screens_for(turn.session, ticket, terms_of(turn))
     if not await turn.save():
         return False
     if closing is not None:
@@ -88,13 +88,13 @@ def _settle_offers(session: Session) -> None:
             session.move(Move.DECLINE)
 
 
-def screens_for(session: Session, ticket: int) -> list[screens.Screen]:
+def screens_for(session: Session, ticket: int, terms: screens.Terms) -> list[screens.Screen]:
     """What the witness sees at the session's stage: decided, not changed, here."""
     match session.stage:
         case Stage.LANGUAGE:
             return [screens.language_screen(ticket)]
         case Stage.CONSENT:
-            return [screens.consent_screen(ticket)]
+            return [screens.consent_screen(ticket, terms)]
         case Stage.MENU:
             return [screens.menu_screen(ticket)]
         case Stage.FORM:
@@ -102,7 +102,7 @@ def screens_for(session: Session, ticket: int) -> list[screens.Screen]:
             assert step is not None  # FORM holds a draft: begin_report, Session.from_json
             if isinstance(step, Review):
                 return screens.review_screens(step.items, ticket)
-            return [screens.ask_screen(step, ticket)]
+            return [screens.ask_screen(step, ticket, terms)]
         case Stage.OFFER:
             offer = pending_offer(session)
             assert offer is not None  # _settle_offers dropped any that no form has
@@ -111,3 +111,9 @@ def screens_for(session: Session, ticket: int) -> list[screens.Screen]:
             return [screens.followup_screen(ticket, texts.FOLLOWUP_START)]
         case Stage.SENT:
             return [screens.notice(texts.ALL_DONE)]
+
+
+def terms_of(turn: Turn) -> screens.Terms:
+    """What the consent promises, from the config: who reads, how long drafts stay readable."""
+    ttl = turn.services.drafts.ttl
+    return screens.Terms(turn.services.organisation, round(ttl.total_seconds() / 3600))

@@ -18,6 +18,7 @@ from babel.numbers import format_decimal
 from handlers import texts
 from handlers.callbacks import Action, encode
 from handlers.forms import (
+    CONSENT_TERMS,
     FORMS,
     REGIONS,
     SPECIAL_LABELS,
@@ -42,6 +43,22 @@ VALUE_PREVIEW = 160
 
 
 @dataclass(frozen=True)
+class Terms:
+    """What the consent promises, filled in from the config: who reads, how long a draft
+    stays readable."""
+
+    organisation: str = ""
+    """Named by the operator; empty: a neutral description in the witness's language."""
+    draft_hours: int = 72
+
+
+def consent_terms(terms: Terms) -> str:
+    """The one consent text, shown on the consent screen and under the form's question."""
+    who = html.escape(terms.organisation) if terms.organisation else _(texts.ORGANISATION_DEFAULT)
+    return _(CONSENT_TERMS).format(organisation=who, hours=terms.draft_hours)
+
+
+@dataclass(frozen=True)
 class Screen:
     """One message: HTML text and inline buttons."""
 
@@ -56,9 +73,9 @@ def language_screen(ticket: int) -> Screen:
     return Screen(_(texts.CHOOSE_LANGUAGE), (row,))
 
 
-def consent_screen(ticket: int) -> Screen:
+def consent_screen(ticket: int, terms: Terms) -> Screen:
     return Screen(
-        _(texts.CONSENT),
+        f"{_(texts.CONSENT)}\n\n{consent_terms(terms)}\n\n{_(texts.CONSENT_ASK)}",
         (
             ((_(texts.CONSENT_YES), encode(ticket, Action.CONSENT, "yes")),),
             ((_(texts.CONSENT_NO), encode(ticket, Action.CONSENT, "no")),),
@@ -73,7 +90,7 @@ def menu_screen(ticket: int) -> Screen:
     return Screen(f"{_(texts.MENU)}\n\n<i>{_(texts.MENU_FOLLOWUP_HINT)}</i>", rows)
 
 
-def ask_screen(ask: Ask, ticket: int) -> Screen:
+def ask_screen(ask: Ask, ticket: int, terms: Terms = Terms()) -> Screen:
     """A question: neutral header, the question, its hint, what is chosen so far, buttons."""
     answered, total = ask.answered, ask.total
     lines = [_(texts.QUESTION_HEADER).format(number=answered + 1, total=max(total, answered + 1))]
@@ -82,7 +99,9 @@ def ask_screen(ask: Ask, ticket: int) -> Screen:
             _(texts.PERSON).format(label=_(ask.position.label), number=ask.position.number)
         )
     lines.append(_(ask.text))
-    if ask.hint:
+    if ask.hint == CONSENT_TERMS:
+        lines.append(consent_terms(terms))
+    elif ask.hint:
         lines.append(f"<i>{_(ask.hint)}</i>")
     if ask.question.kind is Kind.MEDIA:
         lines.append(f"<i>{_(texts.PHOTO_WARNING)}</i>")
@@ -277,6 +296,17 @@ def wipe_confirm_screen(ticket: int) -> Screen:
         (
             ((_(texts.WIPE_CONFIRM_YES), encode(ticket, Action.WIPE, "yes")),),
             ((_(texts.WIPE_LATER), encode(ticket, Action.WIPE, "no")),),
+        ),
+    )
+
+
+def discard_confirm_screen(ticket: int) -> Screen:
+    """ "Don't send" asks first: one slip of a thumb must not throw a whole report away."""
+    return Screen(
+        _(texts.DISCARD_CONFIRM),
+        (
+            ((_(texts.DISCARD_YES), encode(ticket, Action.CANCEL, "yes")),),
+            ((_(texts.DISCARD_NO), encode(ticket, Action.CANCEL, "no")),),
         ),
     )
 

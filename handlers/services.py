@@ -73,6 +73,8 @@ class Services:
     reviewer_keys: tuple[ReviewerPublicKey, ...]
     limiter: RateLimiter
     alert_chat_id: int | None = None
+    organisation: str = ""
+    """Who reads reports, named in the consent; empty: a neutral description."""
     max_file_bytes: int = 20 * 1024 * 1024
     """The public Bot API serves files up to 20 MB; a self-hosted one lifts it."""
     clock: Callable[[], dt.datetime] = utc_now

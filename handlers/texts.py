@@ -11,15 +11,11 @@ from handlers.forms import N_
 
 CHOOSE_LANGUAGE = N_("Hello.\nPlease choose a language. Тілді таңдаңыз. Выберите язык.")
 
-CONSENT = N_(
-    "Before we start.\n"
-    "\n"
-    "• What you send here is sealed so that only the reviewers of the human-rights group "
-    "can read it. This server cannot read a finished report.\n"
-    "• Telegram chats are not end-to-end encrypted: Telegram can see this conversation. "
-    "If your phone may be checked, wipe this chat when you finish (/delete).\n"
-    '• Every question you can skip, unless it is essential. "Don\'t know" is a fine answer.\n'
-    "• You can stop at any time with /cancel.\n"
+CONSENT = N_("Before we start.")
+ORGANISATION_DEFAULT = N_("the reviewers of the human-rights group that runs this bot")
+"""Who reads reports, when the operator has not named the group in the config."""
+CONSENT_ASK = N_(
+    "You can skip any question that is not essential, and stop at any time with /cancel.\n"
     "\n"
     "Do you agree to continue?"
 )
@@ -35,7 +31,14 @@ MENU_FOLLOWUP_HINT = N_(
 QUESTION_HEADER = N_("Question {number} of about {total}")
 REVIEW_HEADER = N_("Almost done.\nPlease check your answers. Press a number to change that answer.")
 REVIEW_SEND = N_("Send the report")
-REVIEW_CANCEL = N_("Discard")
+REVIEW_CANCEL = N_("Don't send")
+DISCARD_CONFIRM = N_(
+    "Please confirm.\n"
+    "The report will not be sent, and your answers to it will not be kept. "
+    "This cannot be undone."
+)
+DISCARD_YES = N_("Yes, don't send it")
+DISCARD_NO = N_("No, back to answers")
 BACK = N_("Back")
 CURRENT_ANSWER = N_("Current answer: {answer}")
 TICKED = N_("Chosen so far: {answers}")
@@ -144,7 +147,7 @@ NOT_SAVED = N_(
 )
 NOT_SENT = N_(
     "Not sent yet.\n"
-    "A technical problem stopped us from storing your report. Your answers are kept. "
+    "A technical problem stopped us from storing your report. Your answers are not lost. "
     "Please press Send again in a few minutes."
 )
 UNAVAILABLE = N_(
@@ -153,7 +156,7 @@ UNAVAILABLE = N_(
     "Please try again in a few minutes."
 )
 INTERNAL_ERROR = N_(
-    "Something went wrong on our side.\nYour earlier answers are safe. Please try again."
+    "Something went wrong on our side.\nYour earlier answers are not lost. Please try again."
 )
 START_FIRST = N_("Please send /start to begin.")
 RESUMED = N_("Welcome back.\nYou can continue where you stopped.")

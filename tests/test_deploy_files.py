@@ -21,6 +21,7 @@ from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
 from bot.cli import build_parser
+from bot.config import SecurityConfig
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCKERFILE = ROOT / "Dockerfile"
@@ -429,3 +430,11 @@ def test_glossary_kazakh_is_written_with_kazakh_letters() -> None:
     text = GLOSSARY.read_text(encoding="utf-8")
     for term in ("уақытша ұстау изоляторы", "тергеу изоляторы", "Ұлттық ұлан", "ҰҚК", "сіз"):
         assert term in text, term
+
+
+def test_security_md_states_the_rate_limit_the_bot_applies() -> None:
+    """An operator sizing their own limits reads the default here, not in the code."""
+    text = " ".join(SECURITY.read_text("utf-8").split())
+    stated = re.search(r"`rate_limit_per_minute` messages \((\d+) by default\)", text)
+    assert stated is not None, "SECURITY.md no longer states the flood limit's default"
+    assert int(stated.group(1)) == SecurityConfig().rate_limit_per_minute

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from types import MappingProxyType
 
-from handlers.forms.common import CARRIED, REGIONS
+from handlers.forms.common import CARRIED, CONSENT_TERMS, REGIONS
 from handlers.forms.detention import DETENTION
 from handlers.forms.draft import BadDraft, Draft
 from handlers.forms.engine import (
@@ -72,6 +72,7 @@ from handlers.forms.reading import SPECIAL_LABELS, TOO_LONG, Accept, Option, bas
 
 __all__ = [
     "CARRIED",
+    "CONSENT_TERMS",
     "DONE",
     "FORMS",
     "KEEP",

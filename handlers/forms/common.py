@@ -14,8 +14,18 @@ from dataclasses import replace
 
 from handlers.forms.model import N_, Choice, Kind, Not, Question, Repeat, When
 
+CONSENT_TERMS = N_(
+    "• Who will read your report: {organisation}.\n"
+    "• Telegram sees this chat, as it sees every chat, and knows your phone number. "
+    "If your phone may be checked, send /delete when you finish.\n"
+    "• Until you press Send, the computer that runs this bot can read your answers. "
+    "Answers you do not send are erased after about {hours} hours.\n"
+    "• After you press Send, only the reviewers can read your report."
+)
+"""The same terms on the consent screen and under the form's own consent question."""
+
 REGIONS = (
-    Choice("astana", N_("Astana")),
+    Choice("astana", N_("Astana (Nur-Sultan)")),
     Choice("almaty", N_("Almaty (city)")),
     Choice("shymkent", N_("Shymkent")),
     Choice("abai", N_("Abai Region")),
@@ -55,11 +65,8 @@ PERPETRATOR_CHOICES = (
 CONSENT = Question(
     "consent",
     Kind.YES_NO,
-    N_(
-        "Before we start: may we record what you tell us?\n"
-        "It is sealed so that only our reviewers can read it. You can stop at any time, "
-        "and skip any question that is not essential."
-    ),
+    N_("Before we start: may we record what you tell us?"),
+    hint=CONSENT_TERMS,
     required=True,
     choices=(Choice("yes", N_("Yes, I agree")), Choice("no", N_("No"))),
     stop_unless="yes",

@@ -129,8 +129,8 @@ COURT = (
         Kind.CHOICE,
         N_("Has there been a court hearing?"),
         choices=(
-            Choice("administrative", N_("Yes, an administrative court")),
-            Choice("criminal", N_("Yes, a criminal court")),
+            Choice("administrative", N_("Yes, administrative case")),
+            Choice("criminal", N_("Yes, criminal case")),
             Choice("none_yet", N_("Not yet")),
             UNKNOWN,
         ),

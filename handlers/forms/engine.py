@@ -50,7 +50,7 @@ from handlers.forms.reading import (
 FINISHED = N_("Everything is answered. Please check your answers below.")
 CANNOT_EDIT = N_("That answer cannot be changed now.")
 NOTHING_BEFORE = N_("This is the first question.")
-STOPPED = N_("We cannot go on without this. Nothing has been saved.")
+STOPPED = N_("We go on only with your agreement. Nothing has been kept.")
 _KEEP = Option(N_("Keep the current answer"), KEEP)
 
 

@@ -22,9 +22,19 @@ from handlers.forms.common import (
     TAIL,
     VICTIMS,
 )
-from handlers.forms.model import N_, Choice, Form, In, Kind, Question, Section, When
+from handlers.forms.model import N_, Choice, Form, In, Kind, Not, Question, Section, When
 
 UNKNOWN = Choice("unknown", N_("I don't know"))
+
+SELF = When("reporter_role", "self")
+"""A survivor reporting about themselves: asked as "you", never as "the person"."""
+
+
+def to_the_survivor(question: Question, text: str) -> tuple[Question, Question]:
+    """The question about someone else, then the same question (same id and answers) put to
+    a survivor in the second person; exactly one of the two is asked."""
+    return replace(question, when=Not(SELF)), replace(question, text=text, when=SELF)
+
 
 IN_CUSTODY = Question(
     "in_custody",
@@ -46,6 +56,7 @@ METHODS = Question(
     prefer_not=True,
     choices=(
         Choice("punches_kicks", N_("Punches or kicks")),
+        Choice("pushed_dragged", N_("Pushed or dragged")),
         Choice("batons", N_("Batons or rifle butts")),
         Choice("electric_shock", N_("Electric shock")),
         Choice("suffocation", N_("Suffocation")),
@@ -165,11 +176,23 @@ ILL_TREATMENT = Form(
         REPORTER_ROLE,
         EVENT_DATE,
         PLACE,
-        IN_CUSTODY,
+        *to_the_survivor(
+            IN_CUSTODY,
+            N_("Next, about the moment it happened.\nWere you detained or in custody at the time?"),
+        ),
         PERPETRATORS,
-        METHODS,
-        METHODS_OTHER,
+        # Their own account first, in their own words; the checklist (which names sexual
+        # violence) only after it, so nobody meets that list before they have spoken.
         NARRATIVE,
+        *to_the_survivor(
+            METHODS,
+            N_(
+                "What was done to you?\n"
+                "Choose all that apply, then press Done. Some of these are hard to talk about: "
+                "share only what you are ready to."
+            ),
+        ),
+        METHODS_OTHER,
         *CLOSING,
         Section(
             DETAILS,
@@ -177,11 +200,13 @@ ILL_TREATMENT = Form(
                 VICTIMS,
                 INJURIES,
                 INJURIES_DETAIL,
-                MEDICAL_HELP,
-                FORCED_CONFESSION,
+                *to_the_survivor(MEDICAL_HELP, N_("Did you get medical help?")),
+                *to_the_survivor(
+                    FORCED_CONFESSION, N_("Were you made to confess, or to speak on video?")
+                ),
                 COMPLAINT,
                 COMPLAINT_DETAIL,
-                CONDITION_NOW,
+                replace(CONDITION_NOW, when=Not(SELF)),
                 *TAIL,
                 EVIDENCE,
             ),

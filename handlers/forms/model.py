@@ -409,6 +409,16 @@ def check_form(form: Form, known_forms: Collection[str]) -> tuple[str, ...]:
     return tuple(f"{form.id}: {problem}" for problem in problems)
 
 
+def _rewording(question: Question, before: Question | None) -> bool:
+    """The earlier question of this id, in other words for other readers ("you" for a
+    survivor): same kind and choices, asked exactly when the earlier one is not."""
+    if before is None or (before.kind, before.choices) != (question.kind, question.choices):
+        return False
+    if question.when is None or before.when is None:
+        return False
+    return before.when == Not(question.when) or question.when == Not(before.when)
+
+
 def _check_nodes(form: Form) -> Iterator[str]:
     earlier: dict[str, Question] = {}
     ids: set[str] = set()
@@ -417,6 +427,8 @@ def _check_nodes(form: Form) -> Iterator[str]:
             yield from _check_condition(node.when, earlier, "section")
         for item in node.nodes if isinstance(node, Section) else (node,):
             if isinstance(item, Question):
+                if _rewording(item, earlier.get(item.id)):
+                    ids.discard(item.id)
                 yield from _check_question(item, earlier, ids)
                 earlier[item.id] = item
                 continue

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 from types import ModuleType
 
 import pytest
 
 from handlers.forms import (
+    CONSENT_TERMS,
     DONE,
     FORMS,
     KEEP,
@@ -29,7 +31,7 @@ from handlers.forms import (
     reading,
 )
 from handlers.forms.common import REGIONS
-from handlers.forms.model import MORE
+from handlers.forms.model import MORE, Choice, Not, Question, When
 
 from .witness import SKIP, YES, Witness, b
 
@@ -93,6 +95,8 @@ def test_definition_has_no_problems(form: Form) -> None:
 def test_every_msgid_is_a_non_empty_string_without_placeholders(form: Form) -> None:
     for msgid in form_msgids(form):
         assert msgid is None or (isinstance(msgid, str) and msgid.strip())
+        if msgid == CONSENT_TERMS:
+            continue  # filled by screens.consent_terms from the config
         assert msgid is None or "{" not in msgid, f"nothing fills the placeholder in {msgid!r}"
 
 
@@ -182,3 +186,18 @@ def test_each_repeat_group_has_a_sane_maximum() -> None:
 
     assert groups
     assert all(1 <= g.min_count <= g.max_count <= 10 for g in groups)
+
+
+def test_an_id_is_reused_only_by_a_rewording_asked_exactly_when_the_first_is_not() -> None:
+    """Two questions filling one answer would overwrite each other unless exactly one of
+    them is ever asked."""
+    role = Question("role", Kind.CHOICE, "Who?", choices=(Choice("self", "Me"),))
+    them = Question("hurt", Kind.YES_NO, "Was the person hurt?", when=Not(When("role", "self")))
+    you = replace(them, text="Were you hurt?", when=When("role", "self"))
+
+    def problems(*nodes: Question) -> tuple[str, ...]:
+        return check_form(Form("f", 1, "F", (role, *nodes)), ())
+
+    assert problems(them, you) == ()
+    assert problems(them, replace(you, when=None)) == ("f: hurt: id used twice",)
+    assert problems(them, replace(you, kind=Kind.TEXT)) != ()

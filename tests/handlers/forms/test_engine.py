@@ -218,8 +218,8 @@ def test_multi_choice_toggles_and_needs_one_before_done() -> None:
 def test_files_are_checked_and_counted() -> None:
     witness = Witness(ILL_TREATMENT)
     witness.say(YES, *b("self", "today"), Location(51.1, 71.4), NO, *b("police", "done"))
-    witness.say(*b("threats", "done"), "Story", *b("yes", "reviewers", "done", "none", "yes"))
-    witness.say(*[SKIP] * 5, NO, *[SKIP] * 9)
+    witness.say("Story", *b("threats", "done"), *b("yes", "reviewers", "done", "none", "yes"))
+    witness.say(*[SKIP] * 5, NO, *[SKIP] * 8)
     assert witness.at == "attachments"
 
     assert witness.refused(Media(replace(REF, sha256="not-a-digest"))) == Invalid(BAD_FILE)

@@ -106,18 +106,20 @@ def test_ill_treatment_reaches_the_review() -> None:
         *b("self", "yesterday"),
         Location(43.238, 76.945),
         YES,
-        *b("police", "done", "punches_kicks", "sexual_violence", "done"),
+        *b("police", "done"),
         "They beat me in the van.",
+        *b("punches_kicks", "pushed_dragged", "sexual_violence", "done"),
         *b("yes", "reviewers", "done", "this_chat", "yes"),
     )
     witness.say(SKIP, *b("male"), "40", *b("kazakhstan", "bystander", "no"))
     witness.say(*b("bruises", "fractures", "done"), "Ribs", *b("in_hospital", "no", "filed"))
-    witness.say("Prosecutor, no answer yet", *b("released"), SKIP, SKIP, SKIP, SKIP, FINISH)
+    witness.say("Prosecutor, no answer yet", SKIP, SKIP, SKIP, SKIP, FINISH)
 
     assert isinstance(witness.step, Review)
     assert witness.answers["event_date"] == {"date": "2024-05-09", "precision": "exact"}
     assert witness.answers["place"] == {"region": None, "town": None, "lat": 43.238, "lon": 76.945}
-    assert witness.answers["methods"] == ["punches_kicks", "sexual_violence"]
+    assert witness.answers["methods"] == ["punches_kicks", "pushed_dragged", "sexual_violence"]
+    assert "condition_now" not in witness.answers, "a survivor is not asked how they are now"
     assert witness.answers["follow_up"] == {"method": "this_chat", "detail": None}
     assert witness.answers["attachments"] == "skipped"
     assert offers(ILL_TREATMENT, witness.draft) == ()
