@@ -100,31 +100,36 @@ async def submit_report(turn: Turn, draft: Draft) -> None:
                 {new: draft.answers[old] for old, new in offer.renames if old in draft.answers}
             )
         after.group, after.offers, after.carry = group, suggested, {**session.carry, **carried}
-    if await _seal_and_move(turn, document, after, case_id=turn.session.case_id):
+    if await _seal_and_move(turn, document, after, case_id=turn.session.case_id, receipt=True):
         await _after_sent(turn, alert_form=form.id)
+        # Now that the row no longer holds the receipt either.
+        await turn.services.scrub(at="send")
 
 
 async def _seal_and_move(
-    turn: Turn, document: CaseDocument, after: Session, case_id: str | None
+    turn: Turn, document: CaseDocument, after: Session, case_id: str | None, *, receipt: bool
 ) -> bool:
+    """Seal the case and store `after` in one transaction; `receipt`: keep its code in the
+    row until shown (a report's; an addition's code is never shown, so never stored)."""
     started = time.perf_counter()
     services = turn.services
     try:
         async with services.db.transaction() as db:
-            receipt = await seal_case(
+            sealed = await seal_case(
                 db, document, services.reviewer_keys, today=turn.now.date(), case_id=case_id
             )
-            after.receipt = receipt.code
+            after.receipt = sealed.code if receipt else None
             await services.drafts.save(db, turn.user_id, after.to_json(), turn.now)
     except StorageUnavailable:
         logger.warning("storage_unavailable at=submit form=%s", document.form_id)
         await turn.send(notice(texts.NOT_SENT))
         return False
     turn.session = after
+    turn.kept()
     elapsed = (time.perf_counter() - started) * 1000
     logger.info("case_sealed form=%s ms=%.0f", document.form_id, elapsed)
     if services.alert_chat_id is not None:
-        await _alert(turn, receipt.case_id, document.form_id)
+        await _alert(turn, sealed.case_id, document.form_id)
     return True
 
 
@@ -213,8 +218,8 @@ async def submit_followup(turn: Turn) -> None:
     )
     after = copy.deepcopy(session)
     after.move(Move.ADD)
-    if await _seal_and_move(turn, document, after, case_id=None):
-        turn.session.receipt = None
+    if await _seal_and_move(turn, document, after, case_id=None, receipt=False):
         await turn.retire_prompt()
         await turn.send(notice(texts.FOLLOWUP_SAVED))
         await offer_wipe(turn)
+        await turn.services.scrub(at="followup")
