@@ -267,6 +267,27 @@ async def test_a_flood_gets_one_notice_and_is_not_read(
         assert handler_errors() == []
 
 
+async def test_what_the_flood_limit_did_not_read_is_wiped_all_the_same(
+    standin: BotApiStandin, database_url: str, reviewer_key: ReviewerPrivateKey
+) -> None:
+    async with running_bot(standin, database_url, reviewer_key) as bot:
+        assert bot.services is not None
+        limiter, minute = bot.services.limiter, [0.0]
+        limiter.clock, limiter.per_minute = lambda: minute[0], 5
+        witness = bot.witness("en")
+        # Given a witness who typed faster than the limit: unread messages and a notice
+        for number in range(12):
+            await witness.user.send_text(f"spam {number}")
+        await witness.settle()
+        assert any(t.startswith("You are sending messages very fast.") for t in witness.texts())
+        # When, a minute later, they wipe the conversation
+        minute[0] = 61.0
+        await witness.command("/delete")
+        await witness.act("w", "yes")
+        # Then nothing is left on the phone, the unread messages and the notice included
+        assert witness.user.visible_messages() == []
+
+
 async def test_switching_language_keeps_the_answers_and_repeats_the_question(
     standin: BotApiStandin,
     database_url: str,
