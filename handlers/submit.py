@@ -28,7 +28,8 @@ from handlers.forms import (
     get_form,
     offers,
 )
-from handlers.i18n import _, current_language
+from handlers.head import ALERT_LANGUAGE
+from handlers.i18n import _, current_language, language
 from handlers.screens import followup_screen, notice, receipt_screen, wipe_offer_screen
 from handlers.session import Move, Session, Stage
 from handlers.turn import Turn
@@ -46,6 +47,12 @@ logger = logging.getLogger(__name__)
 
 ADDENDUM_FORM = "addendum"
 MAX_NOTE = 4000
+MAX_FOLLOWUP_NOTES = 50
+"""Messages in one addition. A follow-up is held in memory until sent (`Sequel`): 50 notes of
+at most 4000 characters bound that to 200 kB a witness; more is a new addition."""
+MAX_FOLLOWUP_FILES = 20
+"""Files in one addition, as the forms' files question takes (`Question.max_files`): a case
+whose attachments a reviewer can still export and check in one sitting."""
 
 
 def attachments_in(value: Any) -> Iterator[AttachmentRef]:
@@ -162,8 +169,10 @@ async def _alert(turn: Turn, case_id: str, form_id: str) -> None:
     """Tell the group's alert chat that a case arrived: its id and type, nothing more."""
     chat_id = turn.services.alert_chat_id
     assert chat_id is not None
+    with language(ALERT_LANGUAGE):
+        text = _(texts.NEW_CASE_ALERT).format(case_id=case_id, form=form_id)
     try:
-        await turn.context.bot.send_message(chat_id, f"New case {case_id} ({form_id})")
+        await turn.context.bot.send_message(chat_id, text)
     except TelegramError:
         logger.warning("alert_failed")
 
@@ -192,6 +201,10 @@ async def add_followup_note(turn: Turn, text: str) -> None:
     if len(text) > MAX_NOTE:
         message = _(TOO_LONG).format(max=MAX_NOTE)
         await show_current(turn, prefix=message)
+        return
+    if len(turn.session.followup_notes) >= MAX_FOLLOWUP_NOTES:
+        full = _(texts.FOLLOWUP_NOTES_FULL).format(max=MAX_FOLLOWUP_NOTES)
+        await show_current(turn, prefix=full)
         return
     turn.session.followup_notes.append(text)
     await show_current(turn, prefix=_(texts.FOLLOWUP_GOT))

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from handlers.forms.reading import TOWN_PROMPT
 from handlers.i18n import _, language
+from handlers.submit import MAX_FOLLOWUP_FILES, MAX_FOLLOWUP_NOTES
 from standin import BotApiStandin
 from storage.crypto.keys import ReviewerPrivateKey
 from storage.database import Database
@@ -392,3 +393,43 @@ async def test_the_command_menu_is_registered_in_each_language(
         for language in ("kk", "ru", "en"):
             commands = standin.commands_for(language)
             assert set(commands) == {"start", "language", "cancel", "delete", "followup", "help"}
+
+
+async def test_an_addition_takes_at_most_50_messages_and_20_files(
+    standin: BotApiStandin,
+    database_url: str,
+    db: Database,
+    reviewer_key: ReviewerPrivateKey,
+    tmp_path: Path,
+) -> None:
+    async with running_bot(standin, database_url, reviewer_key) as bot:
+        witness = bot.witness("ru")
+        await minimal_detention(witness, "Исходный отчёт", language="ru")
+        await witness.act("s")
+        receipt = next(t for t in witness.texts() if t.startswith("Сохранено."))
+        code = next(line for line in receipt.splitlines() if line.count("-") == 3).strip()
+        await witness.command("/followup", code)
+        # Given an addition already holding 50 messages and 20 files
+        for number in range(MAX_FOLLOWUP_NOTES):
+            await witness.say(f"Заметка {number}")
+        for number in range(MAX_FOLLOWUP_FILES):
+            await witness.user.send_document(
+                f"file {number}".encode(), f"{number}.txt", "text/plain"
+            )
+            await witness.settle()
+        # When one more of each arrives, each is refused plainly, in the witness's language
+        await witness.say("Заметка сверх предела")
+        assert witness.screen.text.startswith(
+            "Достигнут предел.\nОдно дополнение вмещает не более 50 сообщений"
+        )
+        await witness.user.send_document(b"one too many", "extra.txt", "text/plain")
+        await witness.settle()
+        assert witness.screen.text.startswith(
+            "Достигнут предел.\nОдно дополнение вмещает не более 20 файлов"
+        )
+        # Then what they have is sent when they press Done
+        await witness.act("f", "done")
+    cases = await exported(db, reviewer_key, tmp_path)
+    addendum = next(c for c in cases if c["form"]["id"] == "addendum")  # type: ignore[index]
+    assert len(addendum["answers"]["notes"]) == MAX_FOLLOWUP_NOTES  # type: ignore[index]
+    assert len(addendum["attachments"]) == MAX_FOLLOWUP_FILES  # type: ignore[arg-type]
