@@ -30,6 +30,7 @@ from storage.attachments import erase_unclaimed
 from storage.crypto.drafts import DraftKeys
 from storage.database import Database, StorageUnavailable
 from storage.drafts import DraftStore
+from storage.models import Draft
 
 logger = logging.getLogger(__name__)
 HOUSEKEEPING_EVERY = dt.timedelta(minutes=10)
@@ -121,7 +122,8 @@ async def set_commands(application: Application[Any, Any, Any, Any, Any, Any]) -
 
 
 async def housekeeping(context: KuagerContext) -> None:
-    """Erase expired drafts and the files of abandoned ones."""
+    """Erase expired drafts and the files of abandoned ones; leave no earlier draft versions
+    where the database can drop them (SQLite's WAL; PostgreSQL's dead rows)."""
     services = context.services
     now = services.clock()
     try:
@@ -129,8 +131,11 @@ async def housekeeping(context: KuagerContext) -> None:
             drafts = await services.drafts.erase_expired(db, now)
             cutoff = (now - services.drafts.ttl - dt.timedelta(days=1)).date()
             files = await erase_unclaimed(db, older_than=cutoff)
+        await services.db.vacuum(Draft.__tablename__)
     except StorageUnavailable:
         logger.warning("storage_unavailable at=housekeeping")
         return
+    # Also a retry of the checkpoints a send or a wipe could not finish.
+    await services.scrub(at="housekeeping")
     if drafts or files:
         logger.info("housekeeping drafts_erased=%d files_erased=%d", drafts, files)

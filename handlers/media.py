@@ -19,6 +19,7 @@ from handlers.forms import Accept, Ask, AttachmentRef, Media, Review
 from handlers.i18n import _
 from handlers.screens import notice
 from handlers.session import Stage
+from handlers.submit import MAX_FOLLOWUP_FILES
 from handlers.turn import Turn
 from storage.attachments import seal_attachment
 from storage.database import StorageUnavailable
@@ -58,6 +59,11 @@ async def receive_media(turn: Turn, step: Ask | Review | None) -> None:
     wanted = following_up or (isinstance(step, Ask) and Accept.MEDIA in step.accepts)
     if found is None or not wanted:
         await show_current(turn, prefix=_(texts.NOT_NOW_FILE))
+        return
+    if following_up and len(turn.session.followup_files) >= MAX_FOLLOWUP_FILES:
+        # Refused before it is downloaded: nothing is sealed that would not be sent.
+        full = _(texts.FOLLOWUP_FILES_FULL).format(max=MAX_FOLLOWUP_FILES)
+        await show_current(turn, prefix=full)
         return
     limit = turn.services.max_file_bytes
     if found.size is not None and found.size > limit:

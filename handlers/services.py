@@ -7,13 +7,18 @@ Built once by `bot.app` and handed to every handler through the typed context
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from handlers.session import Sequel
 from storage.crypto.keys import ReviewerPublicKey
 from storage.database import Database
 from storage.drafts import DraftStore
+
+logger = logging.getLogger(__name__)
 
 
 def utc_now() -> dt.datetime:
@@ -57,6 +62,45 @@ class RateLimiter:
             self._warned.pop(key, None)
 
 
+class Sequels:
+    """What follows each witness's sent report (`handlers.session.Sequel`), in memory only.
+
+    Keyed by the draft owner hash, as the rate limiter is. Bounded twice: a sequel is
+    forgotten `lifetime` after it was last kept (a linked report suggested and never
+    answered), and beyond `capacity` witnesses the longest idle goes first. A restart forgets
+    all of them: the witness finds the menu and may still start the linked report by hand.
+    """
+
+    def __init__(
+        self, lifetime: dt.timedelta = dt.timedelta(hours=1), capacity: int = 10_000
+    ) -> None:
+        self.lifetime = lifetime
+        self.capacity = capacity
+        self._held: OrderedDict[bytes, tuple[Sequel, dt.datetime]] = OrderedDict()
+
+    def keep(self, owner: bytes, sequel: Sequel | None, now: dt.datetime) -> None:
+        """Hold the witness's sequel as just stored beside their row; None forgets it."""
+        self._held.pop(owner, None)
+        if sequel is None:
+            return
+        self._held[owner] = (sequel, now + self.lifetime)
+        while len(self._held) > self.capacity:
+            self._held.popitem(last=False)
+
+    def get(self, owner: bytes, now: dt.datetime) -> Sequel | None:
+        held = self._held.get(owner)
+        if held is None:
+            return None
+        sequel, expires = held
+        if expires <= now:
+            del self._held[owner]
+            return None
+        return sequel
+
+    def __len__(self) -> int:
+        return len(self._held)
+
+
 @dataclass
 class Unsaved:
     """Message ids sent after a session was stored, and the current prompt, kept in memory
@@ -80,5 +124,15 @@ class Services:
     clock: Callable[[], dt.datetime] = utc_now
     unsaved: dict[bytes, Unsaved] = field(default_factory=dict)
     """Per witness (owner hash): what changed after their session was last stored."""
+    sequels: Sequels = field(default_factory=Sequels)
+    """Per witness (owner hash): what follows a sent report, never stored."""
     witness_timezone: dt.tzinfo = dt.timezone(dt.timedelta(hours=5))
     """Kazakhstan has kept one time zone, UTC+5, since March 2024: "today" for dates."""
+
+    async def scrub(self, at: str) -> None:
+        """Once a report was sent or a draft erased: its earlier versions out of SQLite's WAL.
+
+        Best-effort (a reader's old snapshot holds the checkpoint back); housekeeping tries
+        again every few minutes."""
+        if not await self.db.checkpoint():
+            logger.info("checkpoint_deferred at=%s", at)

@@ -18,20 +18,27 @@ the stage (tests/handlers/test_session.py holds both to this drawing):
 
 Each stage holds only what it shows: a move drops the report, the follow-up and the linked
 offers when the stage it reaches has no use for them.
+
+Nothing stored says that a report was sent. OFFER, SENT and FOLLOWUP are stored as MENU, and
+what they hold (the suggested reports, the answers they carry, the group that links them, the
+follow-up's case and notes) is the session's `Sequel`, which the bot keeps in its memory only
+(`handlers.services.Sequels`): the database and the draft key together, with the witness's id,
+find a witness at the menu, not a witness who reported. A restart forgets the sequel: the
+witness finds the menu.
 """
 
 from __future__ import annotations
 
+import copy
 import logging
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from enum import StrEnum
 from types import MappingProxyType
 from typing import Any
 
 from handlers.forms import (
     AttachmentRef,
-    BadAttachment,
     BadDraft,
     Draft,
     Next,
@@ -115,6 +122,29 @@ TRANSITIONS: Mapping[Move, Transition] = MappingProxyType(
 """Every change of stage the conversation makes: the map drawn in this module's docstring."""
 
 
+STORED_AS: Mapping[Stage, Stage] = MappingProxyType(
+    {Stage.OFFER: Stage.MENU, Stage.SENT: Stage.MENU, Stage.FOLLOWUP: Stage.MENU}
+)
+"""The stage a row records for a stage that only follows a sent report."""
+
+
+@dataclass(frozen=True)
+class Sequel:
+    """What follows a sent report, held in the bot's memory only, never in a draft row.
+
+    A stored row with any of it would tell whoever holds the database and the draft key that
+    this witness reported, and what (the carried answers are the report's own)."""
+
+    stage: Stage
+    """The stage the session was at: OFFER, SENT or FOLLOWUP, or FORM (a linked report)."""
+    group: str | None
+    offers: list[list[str]]
+    carry: dict[str, Any]
+    followup_case: str | None
+    followup_notes: list[str]
+    followup_files: list[AttachmentRef]
+
+
 class IllegalMove(RuntimeError):
     """A move from a stage the map has no arrow from: a bug, not a witness's doing."""
 
@@ -125,7 +155,8 @@ class SessionFormatError(ValueError):
 
 @dataclass
 class Session:
-    """One witness's conversation state. Everything here is encrypted at rest."""
+    """One witness's conversation state. What is stored is encrypted at rest; the `Sequel`
+    of a sent report is never stored."""
 
     language: str | None = None
     stage: Stage = Stage.LANGUAGE
@@ -140,7 +171,8 @@ class Session:
     """Drawn when a report starts; the sealed case gets this id, so a retried submit after
     a crash cannot store the report twice."""
     group: str | None = None
-    """Shared by linked reports (a detention and the missing-person report it led to)."""
+    """Shared by linked reports (a detention and the missing-person report it led to).
+    This and the fields down to `followup_files` are the `Sequel`: memory only."""
     offers: list[list[str]] = field(default_factory=list)
     """Linked reports still to suggest: [form that led to it, form to suggest]; the first
     form's `Offer` holds the wording."""
@@ -194,13 +226,30 @@ class Session:
         if target not in (Stage.FORM, Stage.OFFER):
             self.offers, self.carry, self.group = [], {}, None
 
+    def sequel(self) -> Sequel | None:
+        """What of this session must stay in memory, not in its row; None if nothing."""
+        after_sent = self.stage in STORED_AS
+        if not after_sent and self.group is None and not self.offers and not self.carry:
+            return None
+        return Sequel(**_sequel_of(self))
+
+    def resumed(self, sequel: Sequel) -> Session:
+        """This session with what memory held put back, if it was stored where that sequel
+        was; otherwise this session as stored."""
+        if STORED_AS.get(sequel.stage, sequel.stage) is not self.stage:
+            return self
+        if sequel.stage is Stage.FORM and self.draft is None:
+            return self
+        session = replace(self, **_sequel_of(sequel))
+        # Only what `move` could have left: otherwise the stored stage stands.
+        return session if session._holds_what_its_stage_needs() else self
+
     def to_json(self) -> dict[str, Any]:
         """A shallow mapping, serialised at once by the draft store (asdict's deep copy of
         every answer was measurable per update)."""
         data = {name: getattr(self, name) for name in _STORED}
-        data["stage"] = self.stage.value
+        data["stage"] = STORED_AS.get(self.stage, self.stage).value
         data["draft"] = None if self.draft is None else self.draft.to_json()
-        data["followup_files"] = [ref.to_json() for ref in self.followup_files]
         data["format"] = 1
         return data
 
@@ -209,13 +258,13 @@ class Session:
         """Read back `to_json()`; a draft that no longer fits its form is dropped, logged."""
         if data.get("format") != 1:
             raise SessionFormatError("unknown session format")
-        values = {k: v for k, v in data.items() if k not in ("format", "draft")}
+        # A row written before sequels moved to memory may still hold one: it is dropped.
+        values = {k: v for k, v in data.items() if k not in ("format", "draft", *_IN_MEMORY)}
         try:
-            values["stage"] = Stage(values.get("stage", Stage.LANGUAGE))
-            files = values.get("followup_files", [])
-            values["followup_files"] = [AttachmentRef.from_json(ref) for ref in files]
+            stage = Stage(values.get("stage", Stage.LANGUAGE))
+            values["stage"] = STORED_AS.get(stage, stage)
             session = cls(**values)
-        except (TypeError, ValueError, BadAttachment) as exc:
+        except (TypeError, ValueError) as exc:
             raise SessionFormatError("stored session does not fit") from exc
         stored_draft = data.get("draft")
         if stored_draft is not None:
@@ -253,4 +302,13 @@ class Session:
         return True
 
 
-_STORED = tuple(f.name for f in fields(Session) if f.name != "step")
+def _sequel_of(source: Session | Sequel) -> dict[str, Any]:
+    """The sequel's fields, copied (lists and dicts are changed in place by handlers)."""
+    return {f.name: copy.copy(getattr(source, f.name)) for f in fields(Sequel)}
+
+
+_IN_MEMORY = frozenset(
+    {"step", "group", "offers", "carry", "followup_case", "followup_notes", "followup_files"}
+)
+"""Derived (`step`) or part of the `Sequel`: never in a stored row."""
+_STORED = tuple(f.name for f in fields(Session) if f.name not in _IN_MEMORY)

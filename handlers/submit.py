@@ -28,7 +28,8 @@ from handlers.forms import (
     get_form,
     offers,
 )
-from handlers.i18n import _, current_language
+from handlers.head import ALERT_LANGUAGE
+from handlers.i18n import _, current_language, language
 from handlers.screens import followup_screen, notice, receipt_screen, wipe_offer_screen
 from handlers.session import Move, Session, Stage
 from handlers.turn import Turn
@@ -46,6 +47,12 @@ logger = logging.getLogger(__name__)
 
 ADDENDUM_FORM = "addendum"
 MAX_NOTE = 4000
+MAX_FOLLOWUP_NOTES = 50
+"""Messages in one addition. A follow-up is held in memory until sent (`Sequel`): 50 notes of
+at most 4000 characters bound that to 200 kB a witness; more is a new addition."""
+MAX_FOLLOWUP_FILES = 20
+"""Files in one addition, as the forms' files question takes (`Question.max_files`): a case
+whose attachments a reviewer can still export and check in one sitting."""
 
 
 def attachments_in(value: Any) -> Iterator[AttachmentRef]:
@@ -100,31 +107,36 @@ async def submit_report(turn: Turn, draft: Draft) -> None:
                 {new: draft.answers[old] for old, new in offer.renames if old in draft.answers}
             )
         after.group, after.offers, after.carry = group, suggested, {**session.carry, **carried}
-    if await _seal_and_move(turn, document, after, case_id=turn.session.case_id):
+    if await _seal_and_move(turn, document, after, case_id=turn.session.case_id, receipt=True):
         await _after_sent(turn, alert_form=form.id)
+        # Now that the row no longer holds the receipt either.
+        await turn.services.scrub(at="send")
 
 
 async def _seal_and_move(
-    turn: Turn, document: CaseDocument, after: Session, case_id: str | None
+    turn: Turn, document: CaseDocument, after: Session, case_id: str | None, *, receipt: bool
 ) -> bool:
+    """Seal the case and store `after` in one transaction; `receipt`: keep its code in the
+    row until shown (a report's; an addition's code is never shown, so never stored)."""
     started = time.perf_counter()
     services = turn.services
     try:
         async with services.db.transaction() as db:
-            receipt = await seal_case(
+            sealed = await seal_case(
                 db, document, services.reviewer_keys, today=turn.now.date(), case_id=case_id
             )
-            after.receipt = receipt.code
+            after.receipt = sealed.code if receipt else None
             await services.drafts.save(db, turn.user_id, after.to_json(), turn.now)
     except StorageUnavailable:
         logger.warning("storage_unavailable at=submit form=%s", document.form_id)
         await turn.send(notice(texts.NOT_SENT))
         return False
     turn.session = after
+    turn.kept()
     elapsed = (time.perf_counter() - started) * 1000
     logger.info("case_sealed form=%s ms=%.0f", document.form_id, elapsed)
     if services.alert_chat_id is not None:
-        await _alert(turn, receipt.case_id, document.form_id)
+        await _alert(turn, sealed.case_id, document.form_id)
     return True
 
 
@@ -157,8 +169,10 @@ async def _alert(turn: Turn, case_id: str, form_id: str) -> None:
     """Tell the group's alert chat that a case arrived: its id and type, nothing more."""
     chat_id = turn.services.alert_chat_id
     assert chat_id is not None
+    with language(ALERT_LANGUAGE):
+        text = _(texts.NEW_CASE_ALERT).format(case_id=case_id, form=form_id)
     try:
-        await turn.context.bot.send_message(chat_id, f"New case {case_id} ({form_id})")
+        await turn.context.bot.send_message(chat_id, text)
     except TelegramError:
         logger.warning("alert_failed")
 
@@ -188,6 +202,10 @@ async def add_followup_note(turn: Turn, text: str) -> None:
         message = _(TOO_LONG).format(max=MAX_NOTE)
         await show_current(turn, prefix=message)
         return
+    if len(turn.session.followup_notes) >= MAX_FOLLOWUP_NOTES:
+        full = _(texts.FOLLOWUP_NOTES_FULL).format(max=MAX_FOLLOWUP_NOTES)
+        await show_current(turn, prefix=full)
+        return
     turn.session.followup_notes.append(text)
     await show_current(turn, prefix=_(texts.FOLLOWUP_GOT))
 
@@ -213,8 +231,8 @@ async def submit_followup(turn: Turn) -> None:
     )
     after = copy.deepcopy(session)
     after.move(Move.ADD)
-    if await _seal_and_move(turn, document, after, case_id=None):
-        turn.session.receipt = None
+    if await _seal_and_move(turn, document, after, case_id=None, receipt=False):
         await turn.retire_prompt()
         await turn.send(notice(texts.FOLLOWUP_SAVED))
         await offer_wipe(turn)
+        await turn.services.scrub(at="followup")

@@ -116,6 +116,23 @@ FOLLOWUP_DONE = N_("Done")
 FOLLOWUP_GOT = N_("Received. Send more, or press Done.")
 FOLLOWUP_EMPTY = N_("Nothing to add yet. Send text or a file first, or /cancel.")
 FOLLOWUP_SAVED = N_("Saved.\nYour addition is sealed and linked to your report.")
+# TRANSLATORS: shown above the follow-up screen when a witness sends more messages than one
+# addition takes. {max} is 50. "Done" is the button of that screen; keep /followup as is.
+FOLLOWUP_NOTES_FULL = N_(
+    "Limit reached.\n"
+    "One addition holds up to {max} messages; this one was not added. Press Done to send "
+    "what you have, then send /followup with your code again to add more."
+)
+# TRANSLATORS: as above, for files. {max} is 20.
+FOLLOWUP_FILES_FULL = N_(
+    "Limit reached.\n"
+    "One addition holds up to {max} files; this one was not added. Press Done to send "
+    "what you have, then send /followup with your code again to add more."
+)
+# TRANSLATORS: posted to the reviewers' alert chat when a report arrives.
+# {case_id} is 32 hex characters; {form} is the report type's code (detention,
+# ill_treatment, missing_person, addendum), left untranslated so reviewers can filter on it.
+NEW_CASE_ALERT = N_("New case {case_id} ({form})")
 
 # Bad input and failures: always say what happened and what to do next.
 STALE_BUTTON = N_("That button is from an earlier message.")

@@ -86,6 +86,9 @@ class Turn:
             logger.warning("draft_unreadable action=restart")
             stored = None
         session = _session_from(stored)
+        sequel = services.sequels.get(services.drafts.keys.owner(user.id), now)
+        if sequel is not None and stored is not None:
+            session = session.resumed(sequel)
         turn = cls(update, context, user.id, chat.id, session, now)
         turn._restore_unsaved()
         if session.language:
@@ -116,14 +119,20 @@ class Turn:
             if not quiet:
                 await self.send(notice(texts.NOT_SAVED))
             return False
-        self._unsaved = Unsaved()
+        self.kept()
         return True
+
+    def kept(self) -> None:
+        """The session was just stored: what its row must not hold stays in memory."""
+        self.services.sequels.keep(self.owner, self.session.sequel(), self.now)
+        self._unsaved = Unsaved()
 
     def forget(self) -> None:
         """After a wipe: nothing of this witness stays, not even in memory."""
         self.session = Session(language=self.session.language)
         self._unsaved = Unsaved()
         self.services.unsaved.pop(self.owner, None)
+        self.services.sequels.keep(self.owner, None, self.now)
 
     def finish(self) -> None:
         """Keep what changed since the last save in memory for the next update."""

@@ -36,6 +36,8 @@ async def wipe(turn: Turn) -> None:
             await turn.services.drafts.erase(db, turn.user_id)
     except StorageUnavailable:
         logger.warning("storage_unavailable at=wipe")
+    else:
+        await turn.services.scrub(at="wipe")
     turn.forget()
     logger.info("conversation_wiped messages=%d failed=%d", len(ordered), failed)
     if failed:

@@ -18,6 +18,10 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+BUSY_TIMEOUT_MS = 30000
+CHECKPOINT_WAIT_MS = 200
+"""How long a checkpoint waits for a busy writer before it gives up until the next try."""
+
 SQLITE_PRAGMAS = (
     "PRAGMA journal_mode=WAL",
     # FULL: a committed case survives a power cut, not only a process crash.
@@ -25,7 +29,11 @@ SQLITE_PRAGMAS = (
     "PRAGMA foreign_keys=ON",
     # Erased drafts and attachments are overwritten, not left in free pages of the file.
     "PRAGMA secure_delete=ON",
-    "PRAGMA busy_timeout=30000",
+    # secure_delete does not reach the WAL, which holds earlier versions of pages (drafts as
+    # they were) until it is written over: each time the WAL starts again it is cut to
+    # nothing instead of left at its largest, and `Database.checkpoint` empties it.
+    "PRAGMA journal_size_limit=0",
+    f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}",
 )
 
 
@@ -129,6 +137,43 @@ class Database:
                         }
                     )
                 yield session
+        except OUTAGES as exc:
+            raise StorageUnavailable(type(exc).__name__) from exc
+
+    async def checkpoint(self) -> bool:
+        """Copy SQLite's WAL into the database file and truncate it to nothing, so the earlier
+        versions of rows it holds (a draft before each answer) are gone from it. True if done.
+
+        Best-effort: a checkpoint cannot finish while a reader still holds an older snapshot
+        or a writer is busy, and it does not wait long for them (a witness's turn may be
+        waiting); housekeeping calls it again. Nothing to do on PostgreSQL (`vacuum`)."""
+        if self.dialect != "sqlite":
+            return True
+        try:
+            async with self.engine.connect() as connection:
+                raw: Any = (await connection.get_raw_connection()).driver_connection
+                await raw.execute(f"PRAGMA busy_timeout={CHECKPOINT_WAIT_MS}")
+                try:
+                    cursor = await raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                    busy, *_frames = await cursor.fetchone()  # (busy, frames, frames copied)
+                finally:
+                    await raw.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        except OUTAGES:
+            return False
+        return bool(busy == 0)
+
+    async def vacuum(self, table: str) -> None:
+        """Let PostgreSQL reclaim the dead versions of a table's rows (old drafts) so their
+        space is written over sooner. The bytes stay in the table file until then: VACUUM
+        marks space free, it does not clear it (SECURITY.md). Nothing to do on SQLite, whose
+        secure_delete overwrites at once."""
+        if self.dialect != "postgresql":
+            return
+        try:
+            async with self.engine.connect() as connection:
+                # VACUUM cannot run inside a transaction block.
+                autocommit = await connection.execution_options(isolation_level="AUTOCOMMIT")
+                await autocommit.exec_driver_sql(f'VACUUM "{table}"')
         except OUTAGES as exc:
             raise StorageUnavailable(type(exc).__name__) from exc
 

@@ -1,6 +1,7 @@
 """The audit a thief would run: canaries a witness typed and sent, searched for everywhere the
 running bot leaves bytes — the database file and its WAL (or a pg_dump), the logs at DEBUG,
-and the temporary folder of the process."""
+and the temporary folder of the process — and, with the draft key and the witness's id (a
+seizure of server and config), in every drafts row decrypted."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from pathlib import Path
 
 from standin import BotApiStandin
 from storage.crypto.keys import ReviewerPrivateKey
+from tests.e2e.seizure import leaks, opened_rows
 from tests.e2e.test_crash import BotProcess, Phone, press_send, reply_to, tap
 from tests.storage.test_store import raw_database_bytes
 
@@ -68,3 +70,6 @@ async def test_nothing_a_witness_sent_is_left_in_clear_anywhere(
         for canary in (NAME, STORY.split()[0], FILE[:18].decode(), FILE_NAME, str(witness.id)):
             assert canary.encode() not in raw, f"{canary!r} found in {where}"
     assert os.listdir(scratch) == [], "the process left temporary files"
+    opened = await opened_rows(database_url, witness.id)
+    assert opened, "the witness's row is there, and opens"
+    assert leaks(opened, [NAME, STORY.split()[0], FILE_NAME]) == []

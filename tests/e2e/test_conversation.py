@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from handlers.forms.reading import TOWN_PROMPT
 from handlers.i18n import _, language
+from handlers.submit import MAX_FOLLOWUP_FILES, MAX_FOLLOWUP_NOTES
 from standin import BotApiStandin
 from storage.crypto.keys import ReviewerPrivateKey
 from storage.database import Database
@@ -268,6 +269,27 @@ async def test_a_flood_gets_one_notice_and_is_not_read(
         assert handler_errors() == []
 
 
+async def test_what_the_flood_limit_did_not_read_is_wiped_all_the_same(
+    standin: BotApiStandin, database_url: str, reviewer_key: ReviewerPrivateKey
+) -> None:
+    async with running_bot(standin, database_url, reviewer_key) as bot:
+        assert bot.services is not None
+        limiter, minute = bot.services.limiter, [0.0]
+        limiter.clock, limiter.per_minute = lambda: minute[0], 5
+        witness = bot.witness("en")
+        # Given a witness who typed faster than the limit: unread messages and a notice
+        for number in range(12):
+            await witness.user.send_text(f"spam {number}")
+        await witness.settle()
+        assert any(t.startswith("You are sending messages very fast.") for t in witness.texts())
+        # When, a minute later, they wipe the conversation
+        minute[0] = 61.0
+        await witness.command("/delete")
+        await witness.act("w", "yes")
+        # Then nothing is left on the phone, the unread messages and the notice included
+        assert witness.user.visible_messages() == []
+
+
 async def test_switching_language_keeps_the_answers_and_repeats_the_question(
     standin: BotApiStandin,
     database_url: str,
@@ -372,3 +394,43 @@ async def test_the_command_menu_is_registered_in_each_language(
         for language in ("kk", "ru", "en"):
             commands = standin.commands_for(language)
             assert set(commands) == {"start", "language", "cancel", "delete", "followup", "help"}
+
+
+async def test_an_addition_takes_at_most_50_messages_and_20_files(
+    standin: BotApiStandin,
+    database_url: str,
+    db: Database,
+    reviewer_key: ReviewerPrivateKey,
+    tmp_path: Path,
+) -> None:
+    async with running_bot(standin, database_url, reviewer_key) as bot:
+        witness = bot.witness("ru")
+        await minimal_detention(witness, "Исходный отчёт", language="ru")
+        await witness.act("s")
+        receipt = next(t for t in witness.texts() if t.startswith("Сохранено."))
+        code = next(line for line in receipt.splitlines() if line.count("-") == 3).strip()
+        await witness.command("/followup", code)
+        # Given an addition already holding 50 messages and 20 files
+        for number in range(MAX_FOLLOWUP_NOTES):
+            await witness.say(f"Заметка {number}")
+        for number in range(MAX_FOLLOWUP_FILES):
+            await witness.user.send_document(
+                f"file {number}".encode(), f"{number}.txt", "text/plain"
+            )
+            await witness.settle()
+        # When one more of each arrives, each is refused plainly, in the witness's language
+        await witness.say("Заметка сверх предела")
+        assert witness.screen.text.startswith(
+            "Достигнут предел.\nОдно дополнение вмещает не более 50 сообщений"
+        )
+        await witness.user.send_document(b"one too many", "extra.txt", "text/plain")
+        await witness.settle()
+        assert witness.screen.text.startswith(
+            "Достигнут предел.\nОдно дополнение вмещает не более 20 файлов"
+        )
+        # Then what they have is sent when they press Done
+        await witness.act("f", "done")
+    cases = await exported(db, reviewer_key, tmp_path)
+    addendum = next(c for c in cases if c["form"]["id"] == "addendum")  # type: ignore[index]
+    assert len(addendum["answers"]["notes"]) == MAX_FOLLOWUP_NOTES  # type: ignore[index]
+    assert len(addendum["attachments"]) == MAX_FOLLOWUP_FILES  # type: ignore[arg-type]

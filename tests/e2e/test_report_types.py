@@ -9,6 +9,10 @@ from pathlib import Path
 import pytest
 
 from bot.config import ReviewersConfig
+from handlers.head import ALERT_LANGUAGE
+from handlers.i18n import _ as translate
+from handlers.i18n import language
+from handlers.texts import NEW_CASE_ALERT
 from standin import BotApiStandin
 from storage.crypto.keys import ReviewerPrivateKey
 from storage.database import Database
@@ -178,5 +182,12 @@ async def test_an_alert_names_only_the_case_and_its_type(
         alerts = reviewers.bot_messages()
         assert len(alerts) == 1
         text = alerts[0].text
-        assert text.startswith("New case ") and text.endswith("(ill_treatment)")
+        # In the alert chat's language, through the catalogs, as the chain head is posted
+        assert ALERT_LANGUAGE == "ru"
+        assert text.startswith("Получено новое сообщение: ") and text.endswith("(ill_treatment)")
+        case_id = text.split(": ", 1)[1].split(" ", 1)[0]
+        for lang, start in (("kk", "Жаңа хабарлама келді: "), ("en", "New case ")):
+            with language(lang):
+                shown = translate(NEW_CASE_ALERT).format(case_id=case_id, form="ill_treatment")
+            assert shown == f"{start}{case_id} (ill_treatment)"
         assert CANARY not in text

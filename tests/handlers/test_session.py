@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import logging
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -115,12 +116,34 @@ def test_a_stored_session_at_a_stage_it_cannot_be_at_is_refused() -> None:
         Session(language="en", stage=Stage.MENU),  # not consented
         Session(language="en", stage=Stage.CONSENT, consented=True),
         consented(Stage.FORM),  # no draft
-        consented(Stage.OFFER),  # nothing to offer
-        consented(Stage.FOLLOWUP),  # no case
     ]
     for session in impossible:
         with pytest.raises(SessionFormatError):
             Session.from_json(session.to_json())
+
+
+def test_no_stored_row_says_a_report_was_sent_and_memory_puts_it_back() -> None:
+    # Given a sent report with a linked one suggested, carrying answers
+    session = consented(Stage.OFFER)
+    session.offers, session.carry, session.group = [["detention", "missing_person"]], {"a": 1}, "g"
+    sequel = session.sequel()
+    # When it is stored, the row is a witness at the menu, no more
+    row = session.to_json()
+    assert row["stage"] == "menu"
+    assert not {"offers", "carry", "group", "followup_case", "followup_notes"} & set(row)
+    # Then what memory held puts the suggestion back on the stored session
+    assert sequel is not None
+    assert Session.from_json(row).resumed(sequel) == session
+    # And a sequel that does not fit what was stored is not put back
+    assert consented(Stage.FORM).resumed(sequel).stage is Stage.FORM
+    empty = replace(sequel, offers=[])
+    assert Session.from_json(row).resumed(empty).stage is Stage.MENU
+    follow = consented(Stage.FOLLOWUP)
+    follow_sequel = follow.sequel()
+    assert follow_sequel is not None  # no case: not a follow-up move could leave
+    assert Session.from_json(follow.to_json()).resumed(follow_sequel).stage is Stage.MENU
+    # And a session with nothing of a sent report has no sequel
+    assert consented(Stage.MENU).sequel() is None
 
 
 TODAYS_ROW: dict[str, Any] = {
@@ -157,7 +180,8 @@ def test_a_session_stored_before_the_typed_draft_loads_and_stores_the_same() -> 
 
     assert session.draft is not None and session.draft.answers == TODAYS_ROW["draft"]["answers"]
     assert isinstance(session.step, Ask) and session.step.path == "event_date"
-    assert session.to_json() == TODAYS_ROW
+    memory_only = {"group", "offers", "carry", "followup_case", "followup_notes", "followup_files"}
+    assert session.to_json() == {k: v for k, v in TODAYS_ROW.items() if k not in memory_only}
 
 
 def test_a_session_survives_its_json_and_refuses_strangers() -> None:
