@@ -16,7 +16,6 @@ from telegram.ext import ApplicationHandlerStop
 from handlers import texts
 from handlers.context import KuagerContext
 from handlers.i18n import _, negotiate, set_language
-from handlers.services import Unsaved
 from handlers.turn import answer_press
 
 logger = logging.getLogger(__name__)
@@ -59,20 +58,15 @@ async def rate_limit(update: Update, context: KuagerContext) -> None:
     if services.limiter.allow(key):
         return
     await answer_press(update)
-    # Not read, but on the phone all the same: /delete must find it, and the notice. Kept
-    # with the ids the witness's next turn stores (`Turn.begin` takes them in).
-    unread = services.unsaved.setdefault(key, Unsaved())
-    if update.callback_query is None and update.effective_message is not None:
-        unread.messages.append(update.effective_message.message_id)
+    # Not read, but on the phone all the same: /delete still finds it, and the notice, since
+    # it deletes the conversation's whole range of ids up to a marker it sends (handlers.wipe).
     if services.limiter.should_warn(key):
         logger.info("flood_throttled")
         set_language(negotiate(user.language_code))
         chat = update.effective_chat
         if chat is not None:
             try:
-                notice = await context.bot.send_message(chat.id, _(texts.TOO_FAST))
+                await context.bot.send_message(chat.id, _(texts.TOO_FAST))
             except TelegramError:
                 logger.info("flood_notice_failed")
-            else:
-                unread.messages.append(notice.message_id)
     raise ApplicationHandlerStop

@@ -103,10 +103,10 @@ class Sequels:
 
 @dataclass
 class Unsaved:
-    """Message ids sent after a session was stored, and the current prompt, kept in memory
-    and stored with the next save: tracking them for /delete costs no extra write."""
+    """The current prompt when it was shown after the session was stored, kept in memory and
+    stored with the next save. Lost on a restart, it only leaves old buttons on: their ticket
+    refuses them. (Message ids need no such care: /delete works on a range, `handlers.wipe`.)"""
 
-    messages: list[int] = field(default_factory=list)
     prompt: int | None = None
 
 

@@ -1,7 +1,7 @@
 """Where a witness is in the conversation, as stored (encrypted) between updates.
 
 A session holds the language, the stage, the report in progress (an engine `Draft`), and the
-ids of messages in the chat so that /delete can remove them later. It is pure data: no
+range of message ids the conversation spans so /delete can remove them later. Pure data: no
 Telegram, no database; `handlers.conversation` loads it, changes it, and stores it again.
 
 The conversation's map is `TRANSITIONS`, and `Session.move` is the only code that changes
@@ -50,9 +50,6 @@ from handlers.forms import (
 )
 
 logger = logging.getLogger(__name__)
-
-MAX_TRACKED_MESSAGES = 3000
-"""Telegram deletes at most 48 h of messages anyway; this bounds a flooded session's size."""
 
 
 class Stage(StrEnum):
@@ -183,18 +180,21 @@ class Session:
     followup_case: str | None = None
     followup_notes: list[str] = field(default_factory=list)
     followup_files: list[AttachmentRef] = field(default_factory=list)
-    messages: list[int] = field(default_factory=list)
-    """Ids of this chat's messages, both sides, for /delete."""
+    first_message: int | None = None
+    """The lowest message id of this conversation. In a private chat both sides' messages
+    share one increasing sequence of ids, so /delete removes every id from here up to a
+    message it sends itself (`handlers.wipe`): no id needs recording as it is sent."""
+    last_message: int | None = None
+    """The highest message id known when the session was stored (a floor for the wipe)."""
     prompt: int | None = None
     """Id of the message whose buttons are current, to take them away once answered."""
     ticket: int = 0
     """Raised whenever new buttons are shown; buttons carry it, so stale ones are refused."""
 
-    def track(self, *message_ids: int) -> None:
-        for message_id in message_ids:
-            if message_id not in self.messages:
-                self.messages.append(message_id)
-        del self.messages[:-MAX_TRACKED_MESSAGES]
+    def track(self, message_id: int) -> None:
+        """Widen the conversation's range of message ids to hold this one."""
+        self.first_message = min(self.first_message or message_id, message_id)
+        self.last_message = max(self.last_message or message_id, message_id)
 
     def next_ticket(self) -> int:
         self.ticket += 1
@@ -259,7 +259,14 @@ class Session:
         if data.get("format") != 1:
             raise SessionFormatError("unknown session format")
         # A row written before sequels moved to memory may still hold one: it is dropped.
-        values = {k: v for k, v in data.items() if k not in ("format", "draft", *_IN_MEMORY)}
+        dropped = ("format", "draft", "messages", *_IN_MEMORY)
+        values = {k: v for k, v in data.items() if k not in dropped}
+        if data.get("messages"):
+            # Stored before sessions kept a range: the listed ids span the same range.
+            values["first_message"], values["last_message"] = (
+                min(data["messages"]),
+                max(data["messages"]),
+            )
         try:
             stage = Stage(values.get("stage", Stage.LANGUAGE))
             values["stage"] = STORED_AS.get(stage, stage)

@@ -79,6 +79,7 @@ WIPE_CONFIRM = N_(
 )
 WIPE_CONFIRM_YES = N_("Delete everything")
 WIPE_DONE = N_("Deleted.")
+WIPING = N_("Deleting…")
 WIPE_PARTIAL = N_(
     "Done.\n"
     "Some older messages could not be deleted by the bot. Please delete this chat in Telegram "

@@ -2,7 +2,8 @@
 
 The order matters for "nothing lost": the session (with the answer) is stored *before* the
 next question is shown, so a crash between the two repeats a question rather than losing an
-answer. Ids of messages sent afterwards are kept in memory and stored with the next save.
+answer. The first save holds the conversation's first message id: /delete needs no more than
+that to reach every message after it (`handlers.wipe`), whatever is lost in a crash.
 """
 
 from __future__ import annotations
@@ -79,7 +80,7 @@ class Turn:
             stored = await services.drafts.load(services.db, user.id, now)
         except StorageUnavailable:
             logger.warning("storage_unavailable at=load")
-            await _send(context, chat.id, notice(texts.UNAVAILABLE))
+            await send_screen(context, chat.id, notice(texts.UNAVAILABLE))
             return None
         except DraftUnreadable:
             # Altered, or the draft key was rotated: start afresh rather than fail forever.
@@ -100,13 +101,11 @@ class Turn:
     def _restore_unsaved(self) -> None:
         stash = self.services.unsaved.pop(self.owner, None)
         if stash is not None:
-            self.session.track(*stash.messages)
             self.session.prompt = stash.prompt if stash.prompt is not None else self.session.prompt
             self._unsaved = stash
 
     def _note(self, message_id: int) -> None:
         self.session.track(message_id)
-        self._unsaved.messages.append(message_id)
 
     async def save(self, *, quiet: bool = False) -> bool:
         """Store the session now; False (and the witness told) if storage is down."""
@@ -137,12 +136,12 @@ class Turn:
     def finish(self) -> None:
         """Keep what changed since the last save in memory for the next update."""
         self._unsaved.prompt = self.session.prompt
-        if self._unsaved.messages or self._unsaved.prompt is not None:
+        if self._unsaved.prompt is not None:
             self.services.unsaved[self.owner] = self._unsaved
 
     async def send(self, screen: Screen, *, prompt: bool = False) -> Message | None:
-        """Send a message; remember its id for /delete; `prompt` marks its buttons current."""
-        message = await _send(self.context, self.chat_id, screen)
+        """Send a message; `prompt` marks its buttons current."""
+        message = await send_screen(self.context, self.chat_id, screen)
         if message is not None:
             self._note(message.message_id)
             if prompt:
@@ -226,7 +225,8 @@ def _session_from(stored: dict[str, object] | None) -> Session:
         return Session()
 
 
-async def _send(context: KuagerContext, chat_id: int, screen: Screen) -> Message | None:
+async def send_screen(context: KuagerContext, chat_id: int, screen: Screen) -> Message | None:
+    """Send outside a turn's bookkeeping; None if the witness blocked the bot."""
     try:
         return await context.bot.send_message(chat_id, screen.text, reply_markup=markup(screen))
     except Forbidden:

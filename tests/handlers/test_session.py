@@ -168,7 +168,8 @@ TODAYS_ROW: dict[str, Any] = {
     "followup_case": None,
     "followup_notes": [],
     "followup_files": [],
-    "messages": [11, 12, 13],
+    "first_message": 11,
+    "last_message": 13,
     "prompt": 13,
     "ticket": 4,
 }
@@ -186,12 +187,21 @@ def test_a_session_stored_before_the_typed_draft_loads_and_stores_the_same() -> 
 
 def test_a_session_survives_its_json_and_refuses_strangers() -> None:
     session = Session.from_json(copy.deepcopy(TODAYS_ROW))
-    session.track(*range(5))
+    for message_id in (3, 1, 4):
+        session.track(message_id)
     again = Session.from_json(session.to_json())
     assert again == session and again.step == session.step
     for bad in ({}, {"format": 2}, {"format": 1, "stage": "nowhere"}, {"format": 1, "spam": 1}):
         with pytest.raises(SessionFormatError):
             Session.from_json(bad)
+
+
+def test_a_session_that_listed_its_message_ids_keeps_their_range_for_delete() -> None:
+    row = {k: v for k, v in TODAYS_ROW.items() if k not in ("first_message", "last_message")}
+
+    session = Session.from_json({**copy.deepcopy(row), "messages": [12, 11, 13]})
+
+    assert (session.first_message, session.last_message) == (11, 13)
 
 
 @pytest.mark.parametrize(
@@ -216,7 +226,7 @@ def test_a_draft_that_fits_no_form_is_dropped_with_an_event_not_a_crash(
         None,
         None,
     )
-    assert session.messages == TODAYS_ROW["messages"]  # /delete still finds them
+    assert (session.first_message, session.last_message) == (11, 13)  # /delete still finds them
     assert [r.getMessage() for r in caplog.records] == ["draft_dropped reason=unreadable"]
 
 
