@@ -60,6 +60,9 @@ async def _span(turn: Turn) -> tuple[int, int]:
     if marker is not None:
         known.append(marker.message_id)
     ids = [i for i in known if i is not None]
+    if not ids:
+        # Nothing was ever recorded and the marker was refused: an empty range.
+        return 1, 0
     return min(ids), max(ids)
 
 
