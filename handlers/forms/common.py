@@ -53,10 +53,10 @@ PERPETRATOR_CHOICES = (
     Choice("police", N_("Police")),
     Choice("national_guard", N_("National Guard")),
     Choice("armed_forces", N_("Armed forces")),
-    Choice("knb", N_("KNB (National Security Committee)")),
+    Choice("knb", N_("KNB")),
     Choice("plainclothes", N_("Plainclothes officers")),
     Choice("csto", N_("CSTO troops")),
-    Choice("prison_staff", N_("Prison or detention staff")),
+    Choice("prison_staff", N_("Prison or jail staff")),
     Choice("civilians", N_("A group of civilians")),
     Choice("unknown", N_("I don't know")),
 )
@@ -82,10 +82,10 @@ REPORTER_ROLE = Question(
         Choice("self", N_("It happened to me")),
         Choice("eyewitness", N_("I saw it happen")),
         Choice("relative", N_("I am a relative")),
-        Choice("colleague", N_("A colleague, or from the same organisation")),
+        Choice("colleague", N_("I am a colleague")),
         Choice("lawyer", N_("I am a lawyer")),
         Choice("medical_worker", N_("I am a medical worker")),
-        Choice("journalist", N_("I am a journalist passing it on")),
+        Choice("journalist", N_("I am a journalist")),
         Choice("other", N_("Other")),
     ),
 )
@@ -161,9 +161,9 @@ SHARE_SCOPE = Question(
     required=True,
     choices=(
         Choice("reviewers", N_("Only our reviewers")),
-        Choice("partners", N_("Partner human rights organisations")),
+        Choice("partners", N_("Partner organisations")),
         Choice("un_bodies", N_("UN bodies"), when=Not(When("anonymous", "yes"))),
-        Choice("publish", N_("Publishing, without names")),
+        Choice("publish", N_("Publish, without names")),
     ),
 )
 

@@ -117,7 +117,7 @@ _SKIP = Option(SPECIAL_LABELS[Special.SKIPPED], Special.SKIPPED.value)
 _DATE_OPTIONS = (
     Option(N_("Today"), TODAY),
     Option(N_("Yesterday"), YESTERDAY),
-    Option(N_("I'm not sure of the exact day"), APPROX),
+    Option(N_("Not sure of the day"), APPROX),
 )
 _TOWN_MAX = 300
 _CONTACT_MAX = 500
