@@ -38,6 +38,8 @@ Row = tuple[tuple[str, str], ...]
 
 MAX_MESSAGE = 4000
 """Telegram's limit is 4096 characters; a margin for the header and entities."""
+ALONE_MAX = 24
+"""Longest label a phone shows whole on a button alone on its row (the catalogs' notes say so)."""
 SHARED_ROW_MAX = 18
 """Longest label that shares a row with another: two to a row, a phone cuts it past this."""
 THIRD_ROW_MAX = 10
@@ -243,6 +245,8 @@ def format_value(question: Question, value: Answer) -> str:
         detail = value.get("detail")
         return f"{method}: {html.escape(str(detail))}" if detail else method
     if kind is Kind.MEDIA and isinstance(value, list):
+        # TRANSLATORS: An answer on the review screen: how many files were sent. {count} is a
+        # number.
         return ngettext("{count} file", "{count} files", len(value)).format(count=len(value))
     return html.escape(str(value))
 

@@ -14,6 +14,9 @@ from dataclasses import replace
 
 from handlers.forms.model import N_, Choice, Kind, Not, Question, Repeat, When
 
+# TRANSLATORS: Shown twice: on the consent screen and under the first question of each form.
+# {organisation} is the group's name, or the text "the reviewers of the human-rights group that runs
+# this bot"; {hours} is a number. Keep the bullets and the line breaks.
 CONSENT_TERMS = N_(
     "• Who will read your report: {organisation}.\n"
     "• Telegram sees this chat, as it sees every chat, and knows your phone number. "
