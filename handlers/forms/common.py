@@ -161,6 +161,7 @@ SHARE_SCOPE = Question(
     "share_scope",
     Kind.MULTI,
     N_("Who may we share this with?\nChoose all that apply, then press Done."),
+    hint=N_("Partners are human rights organisations we work with."),
     required=True,
     choices=(
         Choice("reviewers", N_("Only our reviewers")),
