@@ -38,6 +38,14 @@ Row = tuple[tuple[str, str], ...]
 
 MAX_MESSAGE = 4000
 """Telegram's limit is 4096 characters; a margin for the header and entities."""
+ALONE_MAX = 24
+"""Longest label a phone shows whole on a button alone on its row (the catalogs' notes say so)."""
+SHARED_ROW_MAX = 18
+"""Longest label that shares a row with another: two to a row, a phone cuts it past this."""
+THIRD_ROW_MAX = 10
+"""Three labels share a row only when every one is this short."""
+TICK = "✓ "
+"""Put before a ticked option of a multi choice; counts towards the label's length."""
 VALUE_PREVIEW = 160
 """Long answers are cut on the review screen; the sealed case keeps them whole."""
 
@@ -109,16 +117,15 @@ def ask_screen(ask: Ask, ticket: int, terms: Terms = Terms()) -> Screen:
     buttons = [
         (_(option.label), encode(ticket, Action.ANSWER, option.code)) for option in ask.buttons
     ]
-    ticked = (
-        set(ask.partial)
-        if isinstance(ask.partial, list) and ask.question.kind is Kind.MULTI
-        else set()
-    )
-    buttons = [
-        (("✓ " + label) if data.rsplit("|", 1)[1] in ticked else label, data)
-        for label, data in buttons
+    multi = ask.question.kind is Kind.MULTI
+    ticked = set(ask.partial) if isinstance(ask.partial, list) and multi else set()
+    rows = [
+        tuple(
+            ((TICK + label) if data.rsplit("|", 1)[1] in ticked else label, data)
+            for label, data in row
+        )
+        for row in _layout(buttons, room=len(TICK) if multi else 0)
     ]
-    rows = _layout(buttons)
     if answered > 0:
         rows.append(((_(texts.BACK), encode(ticket, Action.BACK)),))
     return Screen("\n".join(lines), tuple(rows))
@@ -140,13 +147,18 @@ def _progress_lines(ask: Ask) -> list[str]:
     return lines
 
 
-def _layout(buttons: Sequence[tuple[str, str]]) -> list[Row]:
-    """Short labels two or three to a row, long ones alone: thumbs, not eyes, read them."""
+def _layout(buttons: Sequence[tuple[str, str]], room: int = 0) -> list[Row]:
+    """Short labels two or three to a row, longer ones alone: thumbs, not eyes, read them.
+
+    A label longer than `SHARED_ROW_MAX` goes alone, so a phone never cuts it. `room` is what
+    every label may still grow by (the tick of a multi choice): ticking an option never moves a
+    button under the witness's thumb.
+    """
     rows: list[Row] = []
     current: list[tuple[str, str]] = []
-    width = 3 if all(len(label) <= 10 for label, _data in buttons) else 2
+    width = 3 if all(len(label) + room <= THIRD_ROW_MAX for label, _data in buttons) else 2
     for label, data in buttons:
-        if len(label) > 22:
+        if len(label) + room > SHARED_ROW_MAX:
             if current:
                 rows.append(tuple(current))
                 current = []
@@ -233,6 +245,8 @@ def format_value(question: Question, value: Answer) -> str:
         detail = value.get("detail")
         return f"{method}: {html.escape(str(detail))}" if detail else method
     if kind is Kind.MEDIA and isinstance(value, list):
+        # TRANSLATORS: An answer on the review screen: how many files were sent. {count} is a
+        # number.
         return ngettext("{count} file", "{count} files", len(value)).format(count=len(value))
     return html.escape(str(value))
 

@@ -9,44 +9,82 @@ from __future__ import annotations
 
 from handlers.forms import N_
 
+# TRANSLATORS: The first message, before a language is chosen: keep the Kazakh and Russian sentences
+# as they are in every catalog. First line neutral (a locked phone shows it).
 CHOOSE_LANGUAGE = N_("Hello.\nPlease choose a language. Тілді таңдаңыз. Выберите язык.")
 
+# TRANSLATORS: First line of the consent screen; the consent terms follow. Two or three words.
 CONSENT = N_("Before we start.")
+# TRANSLATORS: Fills {organisation} in the consent terms ("Who will read your report: …") when the
+# operator named no group. A noun phrase, no full stop.
 ORGANISATION_DEFAULT = N_("the reviewers of the human-rights group that runs this bot")
 """Who reads reports, when the operator has not named the group in the config."""
+# TRANSLATORS: End of the consent screen, above the buttons I agree / No, not now.
 CONSENT_ASK = N_(
     "You can skip any question that is not essential, and stop at any time with /cancel.\n"
     "\n"
     "Do you agree to continue?"
 )
+# TRANSLATORS: Button alone on its row: at most 24 characters. Gives consent; no gendered verb form.
 CONSENT_YES = N_("I agree")
+# TRANSLATORS: Button alone on its row: at most 24 characters.
 CONSENT_NO = N_("No, not now")
+# TRANSLATORS: Replaces the consent screen after No, not now. First line neutral (a locked phone
+# shows it).
 CONSENT_DECLINED = N_("Understood.\nNothing has been saved. If you change your mind, send /start.")
 
+# TRANSLATORS: The menu message above one button per kind of report. First line neutral (a locked
+# phone shows it).
 MENU = N_("Ready.\nWhat would you like to report?")
+# TRANSLATORS: Italic line under the menu.
 MENU_FOLLOWUP_HINT = N_(
     "To add something to a report you already sent, send /followup and your receipt code."
 )
 
+# TRANSLATORS: First line of every question, so the only one a locked phone shows. {number} and
+# {total} are numbers. Short.
 QUESTION_HEADER = N_("Question {number} of about {total}")
+# TRANSLATORS: Top of the review screen, above the numbered answers. First line neutral (a locked
+# phone shows it).
 REVIEW_HEADER = N_("Almost done.\nPlease check your answers. Press a number to change that answer.")
+# TRANSLATORS: Button alone on its row: at most 24 characters. On the review screen.
 REVIEW_SEND = N_("Send the report")
+# TRANSLATORS: Button on the review screen, sharing its row with Back: at most 18 characters. Must
+# differ from the words for deleting (/delete).
 REVIEW_CANCEL = N_("Don't send")
+# TRANSLATORS: Asked after Don't send, before the report is thrown away. First line neutral (a
+# locked phone shows it).
 DISCARD_CONFIRM = N_(
     "Please confirm.\n"
     "The report will not be sent, and your answers to it will not be kept. "
     "This cannot be undone."
 )
+# TRANSLATORS: Button alone on its row: at most 24 characters. Confirms Don't send.
 DISCARD_YES = N_("Yes, don't send it")
+# TRANSLATORS: Button alone on its row: at most 24 characters. Goes back to the review.
 DISCARD_NO = N_("No, back to answers")
+# TRANSLATORS: Button under every question after the first, and beside Don't send: at most 18
+# characters.
 BACK = N_("Back")
+# TRANSLATORS: Line under a question reopened from the review. {answer} is the answer as shown on
+# the review.
 CURRENT_ANSWER = N_("Current answer: {answer}")
+# TRANSLATORS: Line under a "choose all that apply" question. {answers} is the chosen buttons,
+# comma-separated.
 TICKED = N_("Chosen so far: {answers}")
+# TRANSLATORS: Line under the files question. {count} is a number.
 FILES_SO_FAR = N_("Files received: {count}")
+# TRANSLATORS: Names an item of a repeated group: {label} is e.g. "Person", {number} is 1, 2, ….
+# Change the order only if the language needs it.
 PERSON = N_("{label} {number}")
+# TRANSLATORS: An answer on the review when a location was shared instead of a town. Lower case, a
+# few words.
 LOCATION_SHARED = N_("location shared")
+# TRANSLATORS: An answer on the review when none was given. In brackets, a few words.
 NO_ANSWER = N_("(no answer)")
 
+# TRANSLATORS: Italic note under the files question. "📎 → File" names Telegram's own buttons: use
+# the words of the Telegram app in this language. First line neutral (a locked phone shows it).
 PHOTO_WARNING = N_(
     "About files.\n"
     "A photo sent as a photo loses its hidden location data — safer for you. "
@@ -54,7 +92,10 @@ PHOTO_WARNING = N_(
     "where and when it was taken. Choose what is right for you."
 )
 
+# TRANSLATORS: Shown for a moment while the report is sealed. One word.
 SUBMITTING = N_("Sending…")
+# TRANSLATORS: After Send. {code} is the receipt code; keep <code>…</code> and /followup {code}
+# exactly. First line neutral (a locked phone shows it).
 RECEIPT = N_(
     "Saved.\n"
     "Your report has been sealed and stored. Only the reviewers can open it.\n"
@@ -65,35 +106,58 @@ RECEIPT = N_(
     "With this code you can add information later: /followup {code}\n"
     "Keep it somewhere safe — not only on this phone. Wiping this chat removes it too."
 )
+# TRANSLATORS: After the receipt, above the buttons Wipe now / Not now. First line neutral (a locked
+# phone shows it).
 WIPE_OFFER = N_(
     "One more thing.\n"
     "Would you like to wipe this conversation from your phone now? "
     "Copy the receipt code somewhere safe first."
 )
+# TRANSLATORS: Button alone on its row: at most 24 characters.
 WIPE_NOW = N_("Wipe now")
+# TRANSLATORS: Button alone on its row: at most 24 characters.
 WIPE_LATER = N_("Not now")
+# TRANSLATORS: Asked before the bot deletes its messages (/delete). First line neutral (a locked
+# phone shows it).
 WIPE_CONFIRM = N_(
     "Please confirm.\n"
     "This deletes the messages of this conversation that Telegram allows (up to 48 hours old) "
     "and anything unsent. A report you already sent is not affected."
 )
+# TRANSLATORS: Button alone on its row: at most 24 characters. Confirms /delete.
 WIPE_CONFIRM_YES = N_("Delete everything")
+# TRANSLATORS: A toast (a passing notice over the chat, at most 200 characters) after /delete. One
+# word.
 WIPE_DONE = N_("Deleted.")
+# TRANSLATORS: Shown for a moment while /delete removes the conversation, then deleted with it.
+# One word.
 WIPING = N_("Deleting…")
+# TRANSLATORS: After /delete, when Telegram refused to delete older messages. "Delete chat" is the
+# Telegram app's own menu item: use its words in this language. First line neutral (a locked phone
+# shows it).
 WIPE_PARTIAL = N_(
     "Done.\n"
     "Some older messages could not be deleted by the bot. Please delete this chat in Telegram "
     "as well: open the chat menu and choose Delete chat."
 )
+# TRANSLATORS: Replaces a confirmation message when the witness answers No. Two or three words.
 KEPT = N_("All right.")
 
+# TRANSLATORS: Button alone on its row: at most 24 characters. Accepts the offered linked report.
 OFFER_YES = N_("Yes, continue")
+# TRANSLATORS: Button alone on its row: at most 24 characters. Declines the offered linked report.
 OFFER_NO = N_("No, thank you")
+# TRANSLATORS: Last message after a report and its offers. First line neutral (a locked phone shows
+# it).
 ALL_DONE = N_("Thank you.\nIf you want to report something else, send /start.")
 
+# TRANSLATORS: After /cancel. First line neutral (a locked phone shows it).
 CANCELLED = N_("Stopped.\nNothing from this report was kept. Send /start to begin again.")
+# TRANSLATORS: After /cancel with no report started. One or two short sentences.
 NOTHING_TO_CANCEL = N_("There is nothing to stop. Send /start to begin a report.")
 
+# TRANSLATORS: Answer to /help. Keep the commands as they are, one per line. First line neutral (a
+# locked phone shows it).
 HELP = N_(
     "How this works.\n"
     "/start — begin a report\n"
@@ -105,17 +169,26 @@ HELP = N_(
     "Reports are sealed so that only the human-rights group's reviewers can read them."
 )
 
+# TRANSLATORS: After /followup without a code. Keep the example command as it is.
 FOLLOWUP_ASK_CODE = N_(
     "Please send the command with your receipt code, like this:\n/followup ABCD-EFGH-JKMN-PQRS"
 )
+# TRANSLATORS: After /followup with a code that was not found. First line neutral (a locked phone
+# shows it).
 FOLLOWUP_UNKNOWN = N_("That code was not found.\nPlease check it and try again.")
+# TRANSLATORS: After /followup with a valid code, above the Done button. First line neutral (a
+# locked phone shows it).
 FOLLOWUP_START = N_(
     "Found.\n"
     "Send any new information now: text, photos or files. Press Done when you have finished."
 )
+# TRANSLATORS: Button alone on its row: at most 24 characters. Ends a follow-up.
 FOLLOWUP_DONE = N_("Done")
+# TRANSLATORS: After each message or file of a follow-up. One short line.
 FOLLOWUP_GOT = N_("Received. Send more, or press Done.")
+# TRANSLATORS: After Done in a follow-up with nothing sent. One or two short sentences.
 FOLLOWUP_EMPTY = N_("Nothing to add yet. Send text or a file first, or /cancel.")
+# TRANSLATORS: After a follow-up is sealed. First line neutral (a locked phone shows it).
 FOLLOWUP_SAVED = N_("Saved.\nYour addition is sealed and linked to your report.")
 # TRANSLATORS: shown above the follow-up screen when a witness sends more messages than one
 # addition takes. {max} is 50. "Done" is the button of that screen; keep /followup as is.
@@ -136,55 +209,91 @@ FOLLOWUP_FILES_FULL = N_(
 NEW_CASE_ALERT = N_("New case {case_id} ({form})")
 
 # Bad input and failures: always say what happened and what to do next.
+# TRANSLATORS: A toast (at most 200 characters) and a line above the current question, when an old
+# message's button is pressed. One sentence.
 STALE_BUTTON = N_("That button is from an earlier message.")
+# TRANSLATORS: A line above the current question when text was typed where buttons are expected. One
+# sentence.
 USE_BUTTONS = N_("Please answer with the buttons below.")
+# TRANSLATORS: Reply to a wrong or unexpected answer, sent as a message; one or two short sentences.
 NOT_NOW_FILE = N_(
     "A file is not expected here. You can add files at the question about photos and documents."
 )
+# TRANSLATORS: Reply to a wrong or unexpected answer, sent as a message; one or two short sentences.
 NOT_NOW_LOCATION = N_("A location is not expected here.")
+# TRANSLATORS: Reply to a wrong or unexpected answer, sent as a message; one or two short sentences.
+# Names Telegram's message types.
 UNSUPPORTED = N_("Stickers, GIFs, polls and similar messages cannot be used here.")
+# TRANSLATORS: Reply to a wrong or unexpected answer, sent as a message; one or two short sentences.
+# When a phone contact is shared.
 CONTACT_NOT_USED = N_(
     "Shared contacts are not used here. If you want to be contacted, say so in the report."
 )
+# TRANSLATORS: Reply to a wrong or unexpected answer, sent as a message; one or two short sentences.
+# When a sent message is edited.
 EDITED_IGNORED = N_(
     "Edited messages are not read. To change an answer, use the review screen at the end."
 )
+# TRANSLATORS: Reply to a wrong or unexpected answer, sent as a message; one or two short sentences.
+# When a file comes with a caption.
 CAPTION_IGNORED = N_(
     "The text under the file was not saved. Please write it in your own words when asked."
 )
+# TRANSLATORS: Reply to a wrong or unexpected answer, sent as a message; one or two short sentences.
+# {size} and {limit} are numbers of megabytes.
 FILE_TOO_LARGE = N_("This file is too large ({size} MB). The limit is {limit} MB.")
+# TRANSLATORS: Reply to a wrong or unexpected answer, sent as a message; one or two short sentences.
 FILE_FAILED = N_("The file could not be received. Please send it again.")
+# TRANSLATORS: When a witness sends too many messages a minute. First line neutral (a locked phone
+# shows it).
 TOO_FAST = N_(
     "You are sending messages very fast.\n"
     "Please wait a minute; messages sent meanwhile are not read."
 )
+# TRANSLATORS: When an answer could not be stored. Calm; no promises. First line neutral (a locked
+# phone shows it).
 NOT_SAVED = N_(
     "Not saved.\n"
     "A technical problem stopped us from saving your last answer. Nothing earlier is lost. "
     "Please send it again in a few minutes."
 )
+# TRANSLATORS: When Send failed. Calm; no promises. First line neutral (a locked phone shows it).
 NOT_SENT = N_(
     "Not sent yet.\n"
     "A technical problem stopped us from storing your report. Your answers are not lost. "
     "Please press Send again in a few minutes."
 )
+# TRANSLATORS: When storage is down. Calm; no promises. First line neutral (a locked phone shows
+# it).
 UNAVAILABLE = N_(
     "Temporarily unavailable.\n"
     "We cannot reach our storage right now. Nothing you sent before is lost. "
     "Please try again in a few minutes."
 )
+# TRANSLATORS: After an unexpected error. Calm; no promises. First line neutral (a locked phone
+# shows it).
 INTERNAL_ERROR = N_(
     "Something went wrong on our side.\nYour earlier answers are not lost. Please try again."
 )
+# TRANSLATORS: Reply to a wrong or unexpected answer, sent as a message; one or two short sentences.
+# When there is no conversation yet.
 START_FIRST = N_("Please send /start to begin.")
+# TRANSLATORS: When a witness comes back to an unfinished report. First line neutral (a locked phone
+# shows it).
 RESUMED = N_("Welcome back.\nYou can continue where you stopped.")
 
 COMMANDS = (
+    # TRANSLATORS: Telegram's command menu, beside /start: at most 40 characters (a few words).
     ("start", N_("Begin a report")),
+    # TRANSLATORS: Telegram's command menu, beside /language: a few words.
     ("language", N_("Change the language")),
+    # TRANSLATORS: Telegram's command menu, beside /cancel: a few words.
     ("cancel", N_("Stop the current report")),
+    # TRANSLATORS: Telegram's command menu, beside /delete: a few words.
     ("delete", N_("Wipe this conversation")),
+    # TRANSLATORS: Telegram's command menu, beside /followup: a few words.
     ("followup", N_("Add to a report you sent")),
+    # TRANSLATORS: Telegram's command menu, beside /help: a few words.
     ("help", N_("How this works")),
 )
 """The command menu, registered per language with setMyCommands."""

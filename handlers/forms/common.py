@@ -14,6 +14,9 @@ from dataclasses import replace
 
 from handlers.forms.model import N_, Choice, Kind, Not, Question, Repeat, When
 
+# TRANSLATORS: Shown twice: on the consent screen and under the first question of each form.
+# {organisation} is the group's name, or the text "the reviewers of the human-rights group that runs
+# this bot"; {hours} is a number. Keep the bullets and the line breaks.
 CONSENT_TERMS = N_(
     "• Who will read your report: {organisation}.\n"
     "• Telegram sees this chat, as it sees every chat, and knows your phone number. "
@@ -53,10 +56,10 @@ PERPETRATOR_CHOICES = (
     Choice("police", N_("Police")),
     Choice("national_guard", N_("National Guard")),
     Choice("armed_forces", N_("Armed forces")),
-    Choice("knb", N_("KNB (National Security Committee)")),
+    Choice("knb", N_("KNB")),
     Choice("plainclothes", N_("Plainclothes officers")),
     Choice("csto", N_("CSTO troops")),
-    Choice("prison_staff", N_("Prison or detention staff")),
+    Choice("prison_staff", N_("Prison or jail staff")),
     Choice("civilians", N_("A group of civilians")),
     Choice("unknown", N_("I don't know")),
 )
@@ -82,10 +85,10 @@ REPORTER_ROLE = Question(
         Choice("self", N_("It happened to me")),
         Choice("eyewitness", N_("I saw it happen")),
         Choice("relative", N_("I am a relative")),
-        Choice("colleague", N_("A colleague, or from the same organisation")),
+        Choice("colleague", N_("I am a colleague")),
         Choice("lawyer", N_("I am a lawyer")),
         Choice("medical_worker", N_("I am a medical worker")),
-        Choice("journalist", N_("I am a journalist passing it on")),
+        Choice("journalist", N_("I am a journalist")),
         Choice("other", N_("Other")),
     ),
 )
@@ -158,12 +161,13 @@ SHARE_SCOPE = Question(
     "share_scope",
     Kind.MULTI,
     N_("Who may we share this with?\nChoose all that apply, then press Done."),
+    hint=N_("Partners are human rights organisations we work with."),
     required=True,
     choices=(
         Choice("reviewers", N_("Only our reviewers")),
-        Choice("partners", N_("Partner human rights organisations")),
+        Choice("partners", N_("Partner organisations")),
         Choice("un_bodies", N_("UN bodies"), when=Not(When("anonymous", "yes"))),
-        Choice("publish", N_("Publishing, without names")),
+        Choice("publish", N_("Publish, without names")),
     ),
 )
 

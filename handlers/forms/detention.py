@@ -33,9 +33,9 @@ STATUS_NOW = Question(
     choices=(
         Choice("still_held", N_("Still held")),
         Choice("released", N_("Released")),
-        Choice("admin_arrest", N_("Given administrative arrest")),
+        Choice("admin_arrest", N_("Administrative arrest")),
         Choice("charged", N_("Criminally charged")),
-        Choice("whereabouts_unknown", N_("Nobody knows where they are")),
+        Choice("whereabouts_unknown", N_("Whereabouts unknown")),
         UNKNOWN,
     ),
 )
@@ -49,8 +49,8 @@ HELD_WHERE = Question(
     when=When("status_now", "still_held"),
     choices=(
         Choice("police_station", N_("Police station")),
-        Choice("ivs", N_("Temporary detention facility (IVS)")),  # KZ
-        Choice("sizo", N_("Pre-trial detention centre (SIZO)")),  # KZ
+        Choice("ivs", N_("Police lockup (IVS)")),  # KZ
+        Choice("sizo", N_("Pre-trial prison (SIZO)")),  # KZ
         Choice("special_centre", N_("Special detention centre")),  # KZ
         Choice("other", N_("Somewhere else")),
         UNKNOWN,
@@ -83,7 +83,7 @@ REASON_GIVEN = Question(
     Kind.CHOICE,
     N_("What reason was given?"),
     choices=(
-        Choice("unsanctioned_protest", N_("Taking part in an unsanctioned protest")),  # KZ
+        Choice("unsanctioned_protest", N_("Taking part in a protest")),  # KZ
         Choice("mass_riots", N_('"Mass riots"')),  # KZ: January 2022 charges
         Choice("extremism", N_("Terrorism or extremism")),
         Choice("none_given", N_("No reason was given")),
@@ -105,7 +105,7 @@ LAWYER_ACCESS = Question(
     N_("Could the person see a lawyer?"),
     choices=(
         Choice("own_lawyer", N_("Yes, their own lawyer")),
-        Choice("state_lawyer", N_("Only a state-appointed lawyer")),
+        Choice("state_lawyer", N_("State-appointed lawyer")),
         Choice("denied", N_("No, it was refused")),
         Choice("not_requested", N_("No lawyer was asked for")),
         UNKNOWN,
@@ -150,7 +150,7 @@ COURT = (
         when=IN_COURT,
         choices=(
             Choice("fine", N_("A fine")),
-            Choice("arrest", N_("Arrest for a number of days")),
+            Choice("arrest", N_("Arrest for some days")),
             Choice("released", N_("Released")),
             Choice("pending", N_("Not decided yet")),
             UNKNOWN,
@@ -184,7 +184,7 @@ FORCED_STATEMENT = Question(
     choices=(
         Choice("forced", N_("Forced to sign")),
         Choice("refused", N_("Refused to sign")),
-        Choice("not_understood", N_("Signed without understanding it")),
+        Choice("not_understood", N_("Signed unknowingly")),
         Choice("no", N_("No")),
         UNKNOWN,
     ),

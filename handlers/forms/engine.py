@@ -47,10 +47,17 @@ from handlers.forms.reading import (
     read,
 )
 
+# TRANSLATORS: Message before the review screen. One short sentence.
 FINISHED = N_("Everything is answered. Please check your answers below.")
+# TRANSLATORS: Reply to a wrong or unexpected answer, sent as a message; one or two short sentences.
 CANNOT_EDIT = N_("That answer cannot be changed now.")
+# TRANSLATORS: Reply to a wrong or unexpected answer, sent as a message; one or two short sentences.
+# Sent when Back is pressed on the first question.
 NOTHING_BEFORE = N_("This is the first question.")
+# TRANSLATORS: Message when the witness does not agree; the report stops. First line neutral (a
+# locked phone shows it).
 STOPPED = N_("We go on only with your agreement. Nothing has been kept.")
+# TRANSLATORS: Button of a question reopened from the review: at most 24 characters.
 _KEEP = Option(N_("Keep the current answer"), KEEP)
 
 

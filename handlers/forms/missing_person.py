@@ -66,10 +66,10 @@ _STEP_LABELS = (
     N_("Asked the police"),
     N_("Asked the prosecutor"),
     N_("Asked the KNB"),
-    N_("Checked detention centres"),
+    N_("Checked jails"),
     N_("Checked hospitals"),
     N_("Checked morgues"),
-    N_("Filed a missing-person report"),
+    N_("Reported as missing"),
     N_("Hired a lawyer"),
     N_("Nothing was possible"),
 )
@@ -109,11 +109,11 @@ ESSENTIALS = (
         N_("What do you know about how contact was lost?"),
         required=True,
         choices=(
-            Choice("detained", N_("Detained by security forces")),
+            Choice("detained", N_("Taken by security forces")),
             Choice("taken_from_hospital", N_("Taken from a hospital")),  # KZ, January 2022
             Choice("at_protest", N_("At or near a protest")),
-            Choice("did_not_return", N_("Left home and did not return")),
-            Choice("internet_shutdown", N_("Lost contact during the internet shutdown")),  # KZ
+            Choice("did_not_return", N_("Did not return home")),
+            Choice("internet_shutdown", N_("Internet shutdown")),  # KZ
             Choice("unknown", N_("I don't know")),
         ),
     ),
@@ -178,8 +178,8 @@ DETAILS_NODES = (
         Kind.CHOICE,
         N_("What did the authorities say?"),
         choices=(
-            Choice("acknowledged", N_("They confirmed the person is held")),
-            Choice("denied", N_("They denied holding the person")),
+            Choice("acknowledged", N_("Confirmed detention")),
+            Choice("denied", N_("Denied detention")),
             Choice("no_answer", N_("They gave no answer")),
             Choice("not_asked", N_("They have not been asked")),
         ),

@@ -14,12 +14,24 @@ from enum import StrEnum
 
 from handlers.forms.model import N_, Invalid
 
+# TRANSLATORS: Reply to a wrong or unexpected answer, sent as a message; one or two short sentences.
+# Keep the example dates as they are.
 BAD_DATE = N_("Please type the date like 25.03.2024, or 03.2024 if you know only the month.")
+# TRANSLATORS: Reply to a wrong or unexpected answer, sent as a message; one or two short sentences.
 NO_SUCH_DATE = N_("That date does not exist. Please check the day and the month.")
+# TRANSLATORS: Reply to a wrong or unexpected answer, sent as a message; one or two short sentences.
 FUTURE_DATE = N_("That date is in the future. Please check it.")
+# TRANSLATORS: Reply to a wrong or unexpected answer, sent as a message; one or two short sentences.
+# {year} is a year such as 1990.
 TOO_EARLY = N_("Please type a date from {year} or later.")
+# TRANSLATORS: Reply to a wrong or unexpected answer, sent as a message; one or two short sentences.
+# {year} is a year.
 TOO_LATE = N_("Please type a date no later than {year}.")
+# TRANSLATORS: Reply to a wrong or unexpected answer, sent as a message; one or two short sentences.
+# Keep the example number.
 NOT_A_NUMBER = N_("Please type a number, for example 25.")
+# TRANSLATORS: Reply to a wrong or unexpected answer, sent as a message; one or two short sentences.
+# {min} and {max} are numbers.
 OUT_OF_RANGE = N_("Please type a number between {min} and {max}.")
 
 

@@ -41,27 +41,48 @@ from handlers.forms.parsing import (
     parse_int,
 )
 
+# TRANSLATORS: Reply to a wrong or unexpected answer, sent as a message; one or two short sentences.
 PRESS_BUTTON = N_("Please choose one of the buttons below.")
+# TRANSLATORS: Reply to a wrong or unexpected answer, sent as a message; one or two short sentences.
+# Sent when a required question is skipped; not a demand.
 REQUIRED = N_("We need this to send the report. A few words, or “Don't know”, are enough.")
+# TRANSLATORS: Reply to a wrong or unexpected answer, sent as a message; one or two short sentences.
+# Done is the button of that name.
 CHOOSE_ONE = N_("Please choose at least one option, then press Done.")
+# TRANSLATORS: Reply to a wrong or unexpected answer, sent as a message; one or two short sentences.
 TYPE_IT = N_("Please type your answer as a message.")
+# TRANSLATORS: Reply to a wrong or unexpected answer, sent as a message; one or two short sentences.
 EMPTY = N_("The message was empty. Please type your answer.")
+# TRANSLATORS: Reply to a wrong or unexpected answer, sent as a message; one or two short sentences.
+# {min} is a number.
 TOO_SHORT = N_("Please write at least {min} characters.")
+# TRANSLATORS: Reply to a wrong or unexpected answer, sent as a message; one or two short sentences.
+# {max} is a number.
 TOO_LONG = N_("This answer can be up to {max} characters long. Please shorten it.")
+# TRANSLATORS: Reply to a wrong or unexpected answer, sent as a message; one or two short sentences.
 CHOOSE_REGION = N_("Please choose a region with the buttons below, or share a location.")
+# TRANSLATORS: Reply to a wrong or unexpected answer, sent as a message; one or two short sentences.
 BAD_LOCATION = N_("That location could not be read. Please choose a region instead.")
+# TRANSLATORS: Reply to a wrong or unexpected answer, sent as a message; one or two short sentences.
 BAD_FILE = N_("That file could not be added. Please try sending it again.")
+# TRANSLATORS: Reply to a wrong or unexpected answer, sent as a message; one or two short sentences.
+# {max} is a number; Done is the button of that name.
 TOO_MANY_FILES = N_("You can send up to {max} files. Please press Done to continue.")
+# TRANSLATORS: Reply to a wrong or unexpected answer, sent as a message; one or two short sentences.
+# Done is the button of that name.
 SEND_FILE = N_("Please send a photo, video, document or voice message, or press Done.")
 
+# TRANSLATORS: Asked after the button for an uncertain day. Keep the example dates as they are.
 APPROX_PROMPT = N_(
     "Type the date as best you know it.\n"
     "For example 25.03.2024, or 03.2024 for a month, or 2024 for a year."
 )
+# TRANSLATORS: Asked after a region button is pressed; a Skip button follows. Two short lines.
 TOWN_PROMPT = N_(
     "Which town or village, and where exactly?\n"
     "For example a street, a building or a landmark. You can skip this."
 )
+# TRANSLATORS: Asked after a way to contact is chosen; a Skip button follows. Two short lines.
 CONTACT_PROMPT = N_(
     "How can we reach you, and when is it safe?\n"
     "For example a number or a username, and times of day."
@@ -105,19 +126,33 @@ class Accept(StrEnum):
     MEDIA = "media"
 
 
-YES_NO = (Choice("yes", N_("Yes")), Choice("no", N_("No")))
+YES_NO = (
+    # TRANSLATORS: Buttons of a yes/no question: at most 18 characters (they share a row).
+    Choice("yes", N_("Yes")),
+    # TRANSLATORS: Buttons of a yes/no question: at most 18 characters (they share a row).
+    Choice("no", N_("No")),
+)
 SPECIAL_LABELS = {
+    # TRANSLATORS: Button for an optional question, and on the review for a skipped one: at most 18
+    # characters.
     Special.SKIPPED: N_("Skip"),
+    # TRANSLATORS: Button, and on the review: at most 18 characters (it often shares a row).
     Special.DONT_KNOW: N_("Don't know"),
+    # TRANSLATORS: Button, and on the review: at most 24 characters; up to 18 it may share a row.
     Special.PREFER_NOT: N_("Prefer not to say"),
 }
 _SPECIAL_CODES = frozenset(s.value for s in Special)
+# TRANSLATORS: Button ending a "choose all that apply" list or a run of files: at most 18
+# characters.
 _DONE = Option(N_("Done"), DONE)
 _SKIP = Option(SPECIAL_LABELS[Special.SKIPPED], Special.SKIPPED.value)
 _DATE_OPTIONS = (
+    # TRANSLATORS: Button of a date question: at most 18 characters (shares a row).
     Option(N_("Today"), TODAY),
+    # TRANSLATORS: Button of a date question: at most 18 characters (shares a row).
     Option(N_("Yesterday"), YESTERDAY),
-    Option(N_("I'm not sure of the exact day"), APPROX),
+    # TRANSLATORS: Button of a date question: at most 24 characters; up to 18 it may share a row.
+    Option(N_("Not sure of the day"), APPROX),
 )
 _TOWN_MAX = 300
 _CONTACT_MAX = 500

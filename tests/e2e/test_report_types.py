@@ -143,12 +143,12 @@ async def test_changing_an_answer_on_review_drops_the_branch_no_longer_taken(
         for code in ("yes", "reviewers", "done", "skipped", "no"):
             await witness.tap(code)
         review = witness.screen.text
-        assert "Pre-trial detention centre" in review
+        assert "Pre-trial prison" in review
         line = next(n for n in review.splitlines() if "What is the situation now?" in n)
         await witness.act("e", "status_now")
         assert "Current answer: Still held" in witness.screen.text
         await witness.tap("released")
-        assert "Pre-trial detention centre" not in witness.screen.text
+        assert "Pre-trial prison" not in witness.screen.text
         assert line.split(".")[0].isdigit()
         await witness.act("s")
     (case,) = await export(db, reviewer_key, tmp_path)

@@ -74,14 +74,14 @@ async def test_changing_an_answer_on_review_drops_the_branch_no_longer_taken(
 ) -> None:
     # Given a review where the person is still held, with the place of detention
     witness = await at_review(bot, status=("still_held", "sizo", "skipped"))
-    assert "Pre-trial detention centre" in witness.screen.text
+    assert "Pre-trial prison" in witness.screen.text
     # When the witness changes "the situation now" to released
     await witness.act("e", "status_now")
     assert "Current answer: Still held" in witness.screen.text
     await witness.tap("released")
     # Then the review no longer shows where they were held, nor does the sealed case
     assert witness.screen.text.startswith("Almost done.")
-    assert "Pre-trial detention centre" not in witness.screen.text
+    assert "Pre-trial prison" not in witness.screen.text
     await witness.act("s")
     (case,) = await exported(db, reviewer_key, tmp_path)
     assert case["answers"]["status_now"] == "released"
