@@ -274,15 +274,10 @@ _PRESSES = {
 async def on_text(turn: Turn) -> None:
     message = turn.update.effective_message
     text = message.text if message and message.text is not None else ""
-    stage = turn.session.stage
-    if stage is Stage.FOLLOWUP:
+    if turn.session.stage is Stage.FOLLOWUP:
         await add_followup_note(turn, text)
         return
-    if stage is not Stage.FORM:
-        await show_current(turn, prefix=_(texts.USE_BUTTONS))
-        return
-    step = turn.session.step
-    if isinstance(step, Ask) and Accept.TEXT in step.accepts:
+    if turn.session.takes_text():
         await apply_input(turn, Text(text))
         return
     await show_current(turn, prefix=_(texts.USE_BUTTONS))

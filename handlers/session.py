@@ -30,6 +30,8 @@ from types import MappingProxyType
 from typing import Any
 
 from handlers.forms import (
+    Accept,
+    Ask,
     AttachmentRef,
     BadAttachment,
     BadDraft,
@@ -171,6 +173,17 @@ class Session:
     def keep(self, report: Next) -> None:
         """Hold a draft the engine settled, with the step it leads to."""
         self.draft, self.step = report.draft, report.step
+
+    def takes_text(self) -> bool:
+        """Whether a typed message answers what is shown now (a follow-up note, a question
+        that takes text), rather than being refused with "use the buttons"."""
+        if self.stage is Stage.FOLLOWUP:
+            return True
+        return (
+            self.stage is Stage.FORM
+            and isinstance(self.step, Ask)
+            and (Accept.TEXT in self.step.accepts)
+        )
 
     def can(self, move: Move) -> bool:
         return self.stage in TRANSITIONS[move].sources
