@@ -88,9 +88,7 @@ async def _seal(turn: Turn, found: IncomingFile) -> AttachmentRef | None:
         return None
     try:
         async with turn.services.db.transaction() as db:
-            sealed = await seal_attachment(
-                db, data, turn.services.reviewer_keys, today=turn.now.date()
-            )
+            sealed = await seal_attachment(db, data, turn.services.reviewer_keys, today=turn.today)
     except StorageUnavailable:
         logger.warning("storage_unavailable at=attachment")
         await turn.send(notice(texts.NOT_SAVED))

@@ -224,6 +224,11 @@ def format_value(question: Question, value: Answer) -> str:
         return ", ".join(_choice_label(question, str(code)) for code in value)
     if kind is Kind.NUMBER and isinstance(value, int | float):
         return format_decimal(value, locale=current_language())
+    if kind is Kind.NUMBER and isinstance(value, dict):
+        about = value.get("number")
+        if isinstance(about, int):
+            number = format_decimal(about, locale=current_language())
+            return _(texts.APPROXIMATE_NUMBER).format(number=number)
     if kind is Kind.DATE and isinstance(value, dict):
         return format_partial_date(value)
     if kind is Kind.PLACE and isinstance(value, dict):

@@ -159,6 +159,8 @@ INTERNAL_ERROR = N_(
     "Something went wrong on our side.\nYour earlier answers are not lost. Please try again."
 )
 START_FIRST = N_("Please send /start to begin.")
+APPROXIMATE_NUMBER = N_("about {number}")
+"""A number the witness gave as approximate ("около 35"), read back on the review."""
 RESUMED = N_("Welcome back.\nYou can continue where you stopped.")
 
 COMMANDS = (

@@ -38,7 +38,7 @@ from handlers.forms.parsing import (
     check_number,
     exact,
     parse_date,
-    parse_int,
+    parse_number,
 )
 
 PRESS_BUTTON = N_("Please choose one of the buttons below.")
@@ -261,13 +261,14 @@ def _typed(given: Input, min_length: int, max_length: int) -> Outcome:
 def _read_number(q: Question, cs: tuple[Choice, ...], p: Answer, g: Input, t: dt.date) -> Outcome:
     if not isinstance(g, Text):
         return Invalid(TYPE_IT)
-    value = parse_int(g.text)
-    if value is None:
+    typed = parse_number(g.text)
+    if typed is None:
         return Invalid(NOT_A_NUMBER)
+    value = typed.value
     if q.birth_year and value > q.maximum and t.year - q.maximum <= value <= t.year:
         value = t.year - value  # a year of birth, given where we asked for an age
     problem = check_number(value, q.minimum, q.maximum)
-    return problem or Complete(value)
+    return problem or Complete(replace(typed, value=value).answer())
 
 
 def _read_date(q: Question, cs: tuple[Choice, ...], p: Answer, g: Input, t: dt.date) -> Outcome:
