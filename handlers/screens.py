@@ -92,8 +92,7 @@ def menu_screen(ticket: int) -> Screen:
 
 def ask_screen(ask: Ask, ticket: int, terms: Terms = Terms()) -> Screen:
     """A question: neutral header, the question, its hint, what is chosen so far, buttons."""
-    answered, total = ask.answered, ask.total
-    lines = [_(texts.QUESTION_HEADER).format(number=answered + 1, total=max(total, answered + 1))]
+    lines = [question_header(ask)]
     if ask.position is not None:
         lines.append(
             _(texts.PERSON).format(label=_(ask.position.label), number=ask.position.number)
@@ -119,9 +118,18 @@ def ask_screen(ask: Ask, ticket: int, terms: Terms = Terms()) -> Screen:
         for label, data in buttons
     ]
     rows = _layout(buttons)
-    if answered > 0:
+    if ask.answered > 0:
         rows.append(((_(texts.BACK), encode(ticket, Action.BACK)),))
     return Screen("\n".join(lines), tuple(rows))
+
+
+def question_header(ask: Ask) -> str:
+    """The first line: where the witness is, with a count only when it will not jump."""
+    if ask.previous is not None:
+        return _(texts.QUESTION_HEADER_CHANGE).format(number=ask.number)
+    if ask.remaining is None:
+        return _(texts.QUESTION_HEADER_OPEN).format(number=ask.number)
+    return _(texts.QUESTION_HEADER).format(number=ask.number, total=ask.number + ask.remaining)
 
 
 def _progress_lines(ask: Ask) -> list[str]:

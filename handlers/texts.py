@@ -28,7 +28,12 @@ MENU_FOLLOWUP_HINT = N_(
     "To add something to a report you already sent, send /followup and your receipt code."
 )
 
-QUESTION_HEADER = N_("Question {number} of about {total}")
+QUESTION_HEADER = N_("Question {number} of {total}")
+"""When no answer still to give can change how many questions there are."""
+QUESTION_HEADER_OPEN = N_("Question {number}, a few more after it")
+"""While an answer may still open or close questions: no count that would jump."""
+QUESTION_HEADER_CHANGE = N_("Changing answer {number}")
+"""A question reopened from the review or with Back; the number is the review's."""
 REVIEW_HEADER = N_("Almost done.\nPlease check your answers. Press a number to change that answer.")
 REVIEW_SEND = N_("Send the report")
 REVIEW_CANCEL = N_("Don't send")
