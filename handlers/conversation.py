@@ -32,6 +32,7 @@ from handlers.media import receive_media
 from handlers.screens import (
     Screen,
     discard_confirm_screen,
+    full_answer_screens,
     language_screen,
     wipe_confirm_screen,
 )
@@ -193,6 +194,18 @@ async def _press_edit(turn: Turn, press: Press, message_id: int | None) -> None:
     await show_current(turn)
 
 
+async def _press_show(turn: Turn, press: Press, message_id: int | None) -> None:
+    """One answer of the review, whole; then the review again below it, with its buttons."""
+    step = turn.session.step
+    if isinstance(step, Review):
+        for number, item in enumerate(step.items, start=1):
+            if item.path == press.argument:
+                for screen in full_answer_screens(number, item):
+                    await turn.send(screen)
+                break
+    await show_current(turn)
+
+
 async def _press_send(turn: Turn, press: Press, message_id: int | None) -> None:
     draft = turn.session.draft
     if draft is None or not isinstance(turn.session.step, Review):
@@ -267,6 +280,7 @@ _PRESSES = {
     Action.OFFER: _press_offer,
     Action.WIPE: _press_wipe,
     Action.FOLLOWUP: _press_followup,
+    Action.SHOW: _press_show,
 }
 
 

@@ -37,6 +37,10 @@ QUESTION_HEADER_CHANGE = N_("Changing answer {number}")
 REVIEW_HEADER = N_("Almost done.\nPlease check your answers. Press a number to change that answer.")
 REVIEW_SEND = N_("Send the report")
 REVIEW_CANCEL = N_("Don't send")
+REVIEW_CUT = N_("(shortened: “Show all {number}” below sends it whole)")
+"""After an answer cut on the review; the button it names has the label REVIEW_SHOW_ALL."""
+REVIEW_SHOW_ALL = N_("Show all {number}")
+"""Button under the review: sends answer number {number} whole. At most 18 characters."""
 DISCARD_CONFIRM = N_(
     "Please confirm.\n"
     "The report will not be sent, and your answers to it will not be kept. "
