@@ -297,9 +297,19 @@ def format_value(question: Question, value: Answer) -> str:
         method = _choice_label(question, str(value.get("method")))
         detail = value.get("detail")
         return f"{method}: {html.escape(str(detail))}" if detail else method
+    if kind is Kind.TEXT and isinstance(value, dict) and "voice" in value:
+        return voice_label(value.get("seconds"))
     if kind is Kind.MEDIA and isinstance(value, list):
         return ngettext("{count} file", "{count} files", len(value)).format(count=len(value))
     return html.escape(str(value))
+
+
+def voice_label(seconds: Answer) -> str:
+    """ "voice message, 1:42"; without a length when Telegram gave none."""
+    if not isinstance(seconds, int) or isinstance(seconds, bool) or seconds < 0:
+        return _(texts.VOICE_MESSAGE).format(duration="?:??")
+    minutes, rest = divmod(seconds, 60)
+    return _(texts.VOICE_MESSAGE).format(duration=f"{minutes}:{rest:02d}")
 
 
 def format_partial_date(value: dict[str, Answer]) -> str:

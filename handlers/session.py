@@ -159,6 +159,8 @@ class Session:
     """Id of the message whose buttons are current, to take them away once answered."""
     ticket: int = 0
     """Raised whenever new buttons are shown; buttons carry it, so stale ones are refused."""
+    voice_warned: bool = False
+    """The witness was told a voice can identify them; a voice message is kept from then on."""
 
     def track(self, *message_ids: int) -> None:
         for message_id in message_ids:
@@ -215,6 +217,9 @@ class Session:
         data["draft"] = None if self.draft is None else self.draft.to_json()
         data["followup_files"] = [ref.to_json() for ref in self.followup_files]
         data["format"] = 1
+        if not self.voice_warned:
+            # Written once set: a row stored before this field existed reads and writes the same.
+            del data["voice_warned"]
         return data
 
     @classmethod

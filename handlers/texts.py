@@ -169,6 +169,13 @@ INTERNAL_ERROR = N_(
 )
 START_FIRST = N_("Please send /start to begin.")
 APPROXIMATE_NUMBER = N_("about {number}")
+VOICE_WARNING = N_(
+    "Before we keep a voice message: a voice can identify the speaker, even in an anonymous "
+    "report. Typing is safer.\nIf you still want to use your voice, send it again."
+)
+"""Said once, instead of keeping the first voice message the witness sends."""
+VOICE_MESSAGE = N_("voice message, {duration}")
+"""An answer given as a voice message, on the review; {duration} is like 1:42."""
 """A number the witness gave as approximate ("около 35"), read back on the review."""
 RESUMED = N_("Welcome back.\nYou can continue where you stopped.")
 

@@ -103,6 +103,8 @@ class Accept(StrEnum):
     TEXT = "text"
     LOCATION = "location"
     MEDIA = "media"
+    VOICE = "voice"
+    """A voice message, in place of typed text."""
 
 
 YES_NO = (Choice("yes", N_("Yes")), Choice("no", N_("No")))
@@ -175,6 +177,8 @@ def prompt(question: Question, partial: Answer) -> tuple[str, str | None]:
 
 def accepts(question: Question, partial: Answer) -> frozenset[Accept]:
     """Inputs other than buttons the current step takes."""
+    if question.kind is Kind.TEXT and question.voice:
+        return frozenset({Accept.TEXT, Accept.VOICE})
     if question.kind in (Kind.TEXT, Kind.NUMBER, Kind.DATE):
         return frozenset({Accept.TEXT})
     if question.kind is Kind.PLACE:
@@ -242,7 +246,18 @@ def _read_multi(q: Question, cs: tuple[Choice, ...], p: Answer, g: Input, t: dt.
 
 
 def _read_text(q: Question, cs: tuple[Choice, ...], p: Answer, g: Input, t: dt.date) -> Outcome:
+    if isinstance(g, Media) and q.voice and g.ref.kind == "voice":
+        if not g.ref.is_sound():
+            return Invalid(BAD_FILE)
+        return Complete(voice_answer(g))
     return _typed(g, q.min_length, q.max_length)
+
+
+def voice_answer(given: Media) -> dict[str, Answer]:
+    """The stored shape of an account given as a voice message: the sealed file's reference
+    (so it is sealed with the case like any file) and its length in seconds."""
+    seconds = given.seconds if isinstance(given.seconds, int) and given.seconds >= 0 else None
+    return {"voice": given.ref.to_json(), "seconds": seconds}
 
 
 def _typed(given: Input, min_length: int, max_length: int) -> Outcome:
