@@ -14,6 +14,29 @@ from handlers.i18n import LANGUAGES
 from storage.crypto.drafts import DraftKeys
 from storage.export import ExportFormat
 
+DEMO_SYNTAX = """\
+what you type (one line each; the same lines can be piped in as a script):
+  3                 press button 3 of the newest buttons, when the question takes no
+                    typed answer; where it does (an age, a date), 3 is sent as text
+  =police           press the button whose answer code is "police"; =s presses Send and
+                    =e the first Change, by their action letters (for scripts: these
+                    work in every language)
+  /start, /delete   commands, as in Telegram; /followup CODE adds to a sent report
+  file PATH         send a file as a document; photo PATH sends it as a photo
+  voice PATH        send a file as a voice message
+  location 43.2 76.9
+                    share a location
+  anything else     a text message
+
+example (a detention report about yourself, sent):
+  printf '%s\\n' =yes =detention =self =today =astana =skipped =police =done \\
+    =still_held =police_station =skipped 'They took him away' =yes =reviewers \\
+    =done =skipped =no =s | kuager demo --lang en
+
+a piped script that sends no report exits with status 1.
+"""
+"""How to play the demo (`kuager demo --help`); here, so help works without the stand-in."""
+
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
@@ -67,7 +90,12 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("run", help="run the bot against Telegram")
     sub.add_parser("start", help="the bot if a token is configured, otherwise the offline demo")
     demo = sub.add_parser(
-        "demo", help="play a witness in this terminal against the real bot, offline"
+        "demo",
+        help="play a witness in this terminal against the real bot, offline",
+        description="Play a witness against the real bot, offline; at the end, see what a "
+        "reviewer would see.",
+        epilog=DEMO_SYNTAX,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     demo.add_argument("--lang", choices=LANGUAGES, help="start in this language")
 

@@ -18,7 +18,7 @@ from pathlib import Path
 from babel.messages.frontend import CommandLineInterface
 from babel.messages.pofile import read_po, write_po
 
-from handlers.forms import FORMS, REGIONS, Kind, base_choices
+from handlers.forms import FORMS, REGIONS, REVIEW_LABELS, Kind, base_choices
 from handlers.i18n import LANGUAGES
 from handlers.screens import ALONE_MAX, SHARED_ROW_MAX, TICK
 from locales import DOMAIN, LOCALES_DIR
@@ -127,6 +127,12 @@ def form_notes() -> dict[str, list[str]]:
         note(label, _button_note(in_multi[label]))
         if len(questions) == 1:
             note(label, f'Answers "{next(iter(questions))}".')
+    for label in REVIEW_LABELS.values():
+        note(
+            label,
+            'Label of an answer on the review screen ("5. Date — yesterday"): a few words, '
+            "at most 32 characters.",
+        )
     return notes
 
 

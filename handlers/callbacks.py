@@ -26,6 +26,8 @@ class Action(StrEnum):
     OFFER = "o"
     WIPE = "w"
     FOLLOWUP = "f"
+    SHOW = "v"
+    """Send one answer of the review whole (the review shows long ones cut)."""
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,7 @@ from handlers.media import receive_media
 from handlers.screens import (
     Screen,
     discard_confirm_screen,
+    full_answer_screens,
     language_screen,
     wipe_confirm_screen,
 )
@@ -193,6 +194,18 @@ async def _press_edit(turn: Turn, press: Press, message_id: int | None) -> None:
     await show_current(turn)
 
 
+async def _press_show(turn: Turn, press: Press, message_id: int | None) -> None:
+    """One answer of the review, whole; then the review again below it, with its buttons."""
+    step = turn.session.step
+    if isinstance(step, Review):
+        for number, item in enumerate(step.items, start=1):
+            if item.path == press.argument:
+                for screen in full_answer_screens(number, item):
+                    await turn.send(screen)
+                break
+    await show_current(turn)
+
+
 async def _press_send(turn: Turn, press: Press, message_id: int | None) -> None:
     draft = turn.session.draft
     if draft is None or not isinstance(turn.session.step, Review):
@@ -267,6 +280,7 @@ _PRESSES = {
     Action.OFFER: _press_offer,
     Action.WIPE: _press_wipe,
     Action.FOLLOWUP: _press_followup,
+    Action.SHOW: _press_show,
 }
 
 
@@ -274,15 +288,10 @@ _PRESSES = {
 async def on_text(turn: Turn) -> None:
     message = turn.update.effective_message
     text = message.text if message and message.text is not None else ""
-    stage = turn.session.stage
-    if stage is Stage.FOLLOWUP:
+    if turn.session.stage is Stage.FOLLOWUP:
         await add_followup_note(turn, text)
         return
-    if stage is not Stage.FORM:
-        await show_current(turn, prefix=_(texts.USE_BUTTONS))
-        return
-    step = turn.session.step
-    if isinstance(step, Ask) and Accept.TEXT in step.accepts:
+    if turn.session.takes_text():
         await apply_input(turn, Text(text))
         return
     await show_current(turn, prefix=_(texts.USE_BUTTONS))

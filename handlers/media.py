@@ -34,6 +34,8 @@ class IncomingFile:
     mime: str
     name: str
     size: int | None
+    seconds: int | None = None
+    """A voice message's or a video's length, as Telegram gives it."""
 
 
 def incoming_file(message: Message | None) -> IncomingFile | None:
@@ -48,7 +50,10 @@ def incoming_file(message: Message | None) -> IncomingFile | None:
         if item is not None:
             mime = getattr(item, "mime_type", None) or ""
             name = getattr(item, "file_name", None) or ""
-            return IncomingFile(item.file_id, kind, mime, name, item.file_size)
+            # As sent on the wire: the `duration` property warns that its type will change.
+            seconds = item.to_dict().get("duration")
+            seconds = seconds if isinstance(seconds, int) else None
+            return IncomingFile(item.file_id, kind, mime, name, item.file_size, seconds)
     return None
 
 
@@ -56,7 +61,9 @@ async def receive_media(turn: Turn, step: Ask | Review | None) -> None:
     message = turn.update.effective_message
     found = incoming_file(message)
     following_up = turn.session.stage is Stage.FOLLOWUP
-    wanted = following_up or (isinstance(step, Ask) and Accept.MEDIA in step.accepts)
+    accepts = step.accepts if isinstance(step, Ask) else frozenset()
+    spoken = found is not None and found.kind == "voice" and Accept.VOICE in accepts
+    wanted = following_up or Accept.MEDIA in accepts or spoken
     if found is None or not wanted:
         await show_current(turn, prefix=_(texts.NOT_NOW_FILE))
         return
@@ -64,6 +71,11 @@ async def receive_media(turn: Turn, step: Ask | Review | None) -> None:
         # Refused before it is downloaded: nothing is sealed that would not be sent.
         full = _(texts.FOLLOWUP_FILES_FULL).format(max=MAX_FOLLOWUP_FILES)
         await show_current(turn, prefix=full)
+        return
+    if found.kind == "voice" and not turn.session.voice_warned:
+        # Nothing of this first one is fetched or kept: the witness decides knowing the risk.
+        turn.session.voice_warned = True
+        await show_current(turn, prefix=_(texts.VOICE_WARNING))
         return
     limit = turn.services.max_file_bytes
     if found.size is not None and found.size > limit:
@@ -81,7 +93,7 @@ async def receive_media(turn: Turn, step: Ask | Review | None) -> None:
         turn.session.followup_files.append(ref)
         await show_current(turn, prefix=_(texts.FOLLOWUP_GOT))
         return
-    await apply_input(turn, Media(ref))
+    await apply_input(turn, Media(ref, found.seconds))
 
 
 async def _seal(turn: Turn, found: IncomingFile) -> AttachmentRef | None:
@@ -94,9 +106,7 @@ async def _seal(turn: Turn, found: IncomingFile) -> AttachmentRef | None:
         return None
     try:
         async with turn.services.db.transaction() as db:
-            sealed = await seal_attachment(
-                db, data, turn.services.reviewer_keys, today=turn.now.date()
-            )
+            sealed = await seal_attachment(db, data, turn.services.reviewer_keys, today=turn.today)
     except StorageUnavailable:
         logger.warning("storage_unavailable at=attachment")
         await turn.send(notice(texts.NOT_SAVED))

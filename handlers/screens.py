@@ -21,6 +21,7 @@ from handlers.forms import (
     CONSENT_TERMS,
     FORMS,
     REGIONS,
+    REVIEW_LABELS,
     SPECIAL_LABELS,
     Answer,
     Ask,
@@ -100,8 +101,7 @@ def menu_screen(ticket: int) -> Screen:
 
 def ask_screen(ask: Ask, ticket: int, terms: Terms = Terms()) -> Screen:
     """A question: neutral header, the question, its hint, what is chosen so far, buttons."""
-    answered, total = ask.answered, ask.total
-    lines = [_(texts.QUESTION_HEADER).format(number=answered + 1, total=max(total, answered + 1))]
+    lines = [question_header(ask)]
     if ask.position is not None:
         lines.append(
             _(texts.PERSON).format(label=_(ask.position.label), number=ask.position.number)
@@ -126,9 +126,18 @@ def ask_screen(ask: Ask, ticket: int, terms: Terms = Terms()) -> Screen:
         )
         for row in _layout(buttons, room=len(TICK) if multi else 0)
     ]
-    if answered > 0:
+    if ask.answered > 0:
         rows.append(((_(texts.BACK), encode(ticket, Action.BACK)),))
     return Screen("\n".join(lines), tuple(rows))
+
+
+def question_header(ask: Ask) -> str:
+    """The first line: where the witness is, with a count only when it will not jump."""
+    if ask.previous is not None:
+        return _(texts.QUESTION_HEADER_CHANGE).format(number=ask.number)
+    if ask.remaining is None:
+        return _(texts.QUESTION_HEADER_OPEN).format(number=ask.number)
+    return _(texts.QUESTION_HEADER).format(number=ask.number, total=ask.number + ask.remaining)
 
 
 def _progress_lines(ask: Ask) -> list[str]:
@@ -174,14 +183,19 @@ def _layout(buttons: Sequence[tuple[str, str]], room: int = 0) -> list[Row]:
 
 
 def review_screens(items: Sequence[ReviewItem], ticket: int) -> list[Screen]:
-    """The review: every answer numbered, a number button to change it, then Send.
+    """The review: every answer numbered under its short label, a number button to change
+    it, a "Show all" button for each answer cut here, then Send.
 
     Split over several messages if needed; the buttons go on the last.
     """
-    lines = [
-        f"{number}. {_first_line(item)} — {_preview(format_value(item.question, item.value))}"
-        for number, item in enumerate(items, start=1)
-    ]
+    lines = []
+    cut: list[tuple[int, ReviewItem]] = []
+    for number, item in enumerate(items, start=1):
+        shown = format_value(item.question, item.value)
+        if len(shown) > VALUE_PREVIEW:
+            cut.append((number, item))
+            shown = _cut(shown) + "\n<i>" + _(texts.REVIEW_CUT).format(number=number) + "</i>"
+        lines.append(f"{number}. {review_label(item)} — {shown}")
     chunks: list[str] = [_(texts.REVIEW_HEADER)]
     for line in lines:
         if len(chunks[-1]) + len(line) + 1 > MAX_MESSAGE:
@@ -192,6 +206,11 @@ def review_screens(items: Sequence[ReviewItem], ticket: int) -> list[Screen]:
         (str(n), encode(ticket, Action.EDIT, item.path)) for n, item in enumerate(items, start=1)
     ]
     rows = [tuple(numbers[i : i + 6]) for i in range(0, len(numbers), 6)]
+    shows = [
+        (_(texts.REVIEW_SHOW_ALL).format(number=n), encode(ticket, Action.SHOW, item.path))
+        for n, item in cut
+    ]
+    rows += [tuple(shows[i : i + 2]) for i in range(0, len(shows), 2)]
     rows.append(((_(texts.REVIEW_SEND), encode(ticket, Action.SEND)),))
     rows.append(
         (
@@ -204,16 +223,57 @@ def review_screens(items: Sequence[ReviewItem], ticket: int) -> list[Screen]:
     return screens
 
 
-def _first_line(item: ReviewItem) -> str:
-    title = _(item.question.text).split("\n", 1)[0]
+def review_label(item: ReviewItem) -> str:
+    """The answer's short label on the review ("Person 2: Age"), translated."""
+    label = REVIEW_LABELS.get(item.question.id)
+    title = _(label) if label else _(item.question.text).split("\n", 1)[0]
     if item.position is None:
         return title
     person = _(texts.PERSON).format(label=_(item.position.label), number=item.position.number)
     return f"{person}: {title}"
 
 
-def _preview(shown: str) -> str:
-    return shown if len(shown) <= VALUE_PREVIEW else shown[: VALUE_PREVIEW - 1] + "…"
+def _cut(shown: str) -> str:
+    """The start of an HTML-escaped answer, never cutting inside an escape like `&amp;`."""
+    head = shown[: VALUE_PREVIEW - 1]
+    amp = head.rfind("&")
+    if amp != -1 and ";" not in head[amp:]:
+        head = head[:amp]
+    return head + "…"
+
+
+def full_answer_screens(number: int, item: ReviewItem) -> list[Screen]:
+    """One answer whole, for "Show all": as many messages as Telegram's length limit needs,
+    each split on a line or a space where it can, never inside an HTML escape."""
+    head = f"{number}. {review_label(item)}\n"
+    raw = item.value if isinstance(item.value, str) and item.question.kind is Kind.TEXT else None
+    if raw is None:
+        return [Screen(head + format_value(item.question, item.value))]
+    pieces: list[str] = []
+    rest = raw
+    while rest:
+        room = MAX_MESSAGE - (len(head) if not pieces else 0)
+        piece = _fitting(rest, room)
+        pieces.append(piece)
+        rest = rest[len(piece) :]
+    return [Screen((head if n == 0 else "") + html.escape(p)) for n, p in enumerate(pieces)]
+
+
+def _fitting(text: str, room: int) -> str:
+    """The longest start of `text` whose escaped form fits `room` UTF-16 units (Telegram's
+    count), ending at a line break or a space when one is near the end."""
+    size = min(len(text), room)
+    while _telegram_length(html.escape(text[:size])) > room:
+        size -= max(1, (_telegram_length(html.escape(text[:size])) - room) // 6)
+    if size < len(text):
+        brk = max(text.rfind("\n", 0, size), text.rfind(" ", 0, size))
+        if brk > 0 and brk > size - 200:
+            size = brk + 1
+    return text[:size]
+
+
+def _telegram_length(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
 
 
 def _choice_label(question: Question, code: str) -> str:
@@ -236,6 +296,11 @@ def format_value(question: Question, value: Answer) -> str:
         return ", ".join(_choice_label(question, str(code)) for code in value)
     if kind is Kind.NUMBER and isinstance(value, int | float):
         return format_decimal(value, locale=current_language())
+    if kind is Kind.NUMBER and isinstance(value, dict):
+        about = value.get("number")
+        if isinstance(about, int):
+            number = format_decimal(about, locale=current_language())
+            return _(texts.APPROXIMATE_NUMBER).format(number=number)
     if kind is Kind.DATE and isinstance(value, dict):
         return format_partial_date(value)
     if kind is Kind.PLACE and isinstance(value, dict):
@@ -244,11 +309,21 @@ def format_value(question: Question, value: Answer) -> str:
         method = _choice_label(question, str(value.get("method")))
         detail = value.get("detail")
         return f"{method}: {html.escape(str(detail))}" if detail else method
+    if kind is Kind.TEXT and isinstance(value, dict) and "voice" in value:
+        return voice_label(value.get("seconds"))
     if kind is Kind.MEDIA and isinstance(value, list):
         # TRANSLATORS: An answer on the review screen: how many files were sent. {count} is a
         # number.
         return ngettext("{count} file", "{count} files", len(value)).format(count=len(value))
     return html.escape(str(value))
+
+
+def voice_label(seconds: Answer) -> str:
+    """ "voice message, 1:42"; without a length when Telegram gave none."""
+    if not isinstance(seconds, int) or isinstance(seconds, bool) or seconds < 0:
+        return _(texts.VOICE_MESSAGE).format(duration="?:??")
+    minutes, rest = divmod(seconds, 60)
+    return _(texts.VOICE_MESSAGE).format(duration=f"{minutes}:{rest:02d}")
 
 
 def format_partial_date(value: dict[str, Answer]) -> str:

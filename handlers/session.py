@@ -38,6 +38,8 @@ from types import MappingProxyType
 from typing import Any
 
 from handlers.forms import (
+    Accept,
+    Ask,
     AttachmentRef,
     BadDraft,
     Draft,
@@ -190,6 +192,8 @@ class Session:
     """Id of the message whose buttons are current, to take them away once answered."""
     ticket: int = 0
     """Raised whenever new buttons are shown; buttons carry it, so stale ones are refused."""
+    voice_warned: bool = False
+    """The witness was told a voice can identify them; a voice message is kept from then on."""
 
     def track(self, message_id: int) -> None:
         """Widen the conversation's range of message ids to hold this one."""
@@ -203,6 +207,17 @@ class Session:
     def keep(self, report: Next) -> None:
         """Hold a draft the engine settled, with the step it leads to."""
         self.draft, self.step = report.draft, report.step
+
+    def takes_text(self) -> bool:
+        """Whether a typed message answers what is shown now (a follow-up note, a question
+        that takes text), rather than being refused with "use the buttons"."""
+        if self.stage is Stage.FOLLOWUP:
+            return True
+        return (
+            self.stage is Stage.FORM
+            and isinstance(self.step, Ask)
+            and (Accept.TEXT in self.step.accepts)
+        )
 
     def can(self, move: Move) -> bool:
         return self.stage in TRANSITIONS[move].sources
@@ -251,6 +266,9 @@ class Session:
         data["stage"] = STORED_AS.get(self.stage, self.stage).value
         data["draft"] = None if self.draft is None else self.draft.to_json()
         data["format"] = 1
+        if not self.voice_warned:
+            # Written once set: a row stored before this field existed reads and writes the same.
+            del data["voice_warned"]
         return data
 
     @classmethod

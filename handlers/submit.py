@@ -123,7 +123,7 @@ async def _seal_and_move(
     try:
         async with services.db.transaction() as db:
             sealed = await seal_case(
-                db, document, services.reviewer_keys, today=turn.now.date(), case_id=case_id
+                db, document, services.reviewer_keys, today=turn.today, case_id=case_id
             )
             after.receipt = sealed.code if receipt else None
             await services.drafts.save(db, turn.user_id, after.to_json(), turn.now)

@@ -41,9 +41,15 @@ MENU_FOLLOWUP_HINT = N_(
     "To add something to a report you already sent, send /followup and your receipt code."
 )
 
-# TRANSLATORS: First line of every question, so the only one a locked phone shows. {number} and
-# {total} are numbers. Short.
-QUESTION_HEADER = N_("Question {number} of about {total}")
+# TRANSLATORS: First line of a question when its count cannot change any more, so the only one a
+# locked phone shows. {number} and {total} are numbers. Short.
+QUESTION_HEADER = N_("Question {number} of {total}")
+# TRANSLATORS: First line of a question while later answers may still add or remove questions (so
+# no count is given that would jump). {number} is a number. Short.
+QUESTION_HEADER_OPEN = N_("Question {number}, a few more after it")
+# TRANSLATORS: First line of a question reopened from the review or with Back; {number} is the
+# answer's number on the review. Short.
+QUESTION_HEADER_CHANGE = N_("Changing answer {number}")
 # TRANSLATORS: Top of the review screen, above the numbered answers. First line neutral (a locked
 # phone shows it).
 REVIEW_HEADER = N_("Almost done.\nPlease check your answers. Press a number to change that answer.")
@@ -52,6 +58,12 @@ REVIEW_SEND = N_("Send the report")
 # TRANSLATORS: Button on the review screen, sharing its row with Back: at most 18 characters. Must
 # differ from the words for deleting (/delete).
 REVIEW_CANCEL = N_("Don't send")
+# TRANSLATORS: On the review, after an answer cut short; names the button REVIEW_SHOW_ALL with the
+# same {number}. One short line in brackets.
+REVIEW_CUT = N_("(shortened: “Show all {number}” below sends it whole)")
+# TRANSLATORS: Button under the review, sharing its row: at most 18 characters. Sends answer
+# {number} whole.
+REVIEW_SHOW_ALL = N_("Show all {number}")
 # TRANSLATORS: Asked after Don't send, before the report is thrown away. First line neutral (a
 # locked phone shows it).
 DISCARD_CONFIRM = N_(
@@ -278,6 +290,17 @@ INTERNAL_ERROR = N_(
 # TRANSLATORS: Reply to a wrong or unexpected answer, sent as a message; one or two short sentences.
 # When there is no conversation yet.
 START_FIRST = N_("Please send /start to begin.")
+# TRANSLATORS: On the review, a number the witness gave as approximate ("около 35"). A few words.
+APPROXIMATE_NUMBER = N_("about {number}")
+# TRANSLATORS: Said once, instead of keeping the first voice message the witness sends. Two or three
+# short sentences; first line neutral (a locked phone shows it).
+VOICE_WARNING = N_(
+    "Before we keep a voice message: a voice can identify the speaker, even in an anonymous "
+    "report. Typing is safer.\nIf you still want to use your voice, send it again."
+)
+# TRANSLATORS: On the review, an answer given as a voice message; {duration} is like 1:42. A few
+# words.
+VOICE_MESSAGE = N_("voice message, {duration}")
 # TRANSLATORS: When a witness comes back to an unfinished report. First line neutral (a locked phone
 # shows it).
 RESUMED = N_("Welcome back.\nYou can continue where you stopped.")

@@ -69,6 +69,7 @@ from handlers.forms.model import (
     check_form,
 )
 from handlers.forms.reading import SPECIAL_LABELS, TOO_LONG, Accept, Option, base_choices
+from handlers.forms.review_labels import REVIEW_LABELS
 
 __all__ = [
     "CARRIED",
@@ -78,6 +79,7 @@ __all__ = [
     "KEEP",
     "N_",
     "REGIONS",
+    "REVIEW_LABELS",
     "SPECIAL_LABELS",
     "TOO_LONG",
     "Accept",

@@ -132,6 +132,7 @@ NARRATIVE = Question(
     Kind.TEXT,
     N_("In your own words, what happened?\nWrite as much or as little as you can."),
     required=True,
+    voice=True,
 )
 
 ANONYMOUS = Question(

@@ -23,6 +23,7 @@ from handlers.forms.model import (
     Answer,
     Button,
     Choice,
+    Condition,
     Form,
     Input,
     Invalid,
@@ -94,9 +95,13 @@ class Ask:
     previous: Answer = None
     """The answer being changed, when the question was reopened."""
     answered: int = 0
-    """Questions on the walk already answered, for "Question 3 of about 11"."""
-    total: int = 0
-    """Questions on the walk so far; grows when an answer opens a branch."""
+    """Questions on the walk already answered (none: nothing to go Back to)."""
+    number: int = 1
+    """This question's place on the walk, from 1: "Question 3", and its number on the review."""
+    remaining: int | None = None
+    """Questions the witness will be asked after this one, or None while an answer still to
+    give (this one, "add another person?", a branch's gate) may change how many: then the
+    witness is told "a few more", never a count that would jump."""
 
 
 @dataclass(frozen=True)
@@ -136,6 +141,8 @@ class _Slot:
     lookup: Lookup
     group: Repeat | None = None
     index: int = 0
+    gate: bool = False
+    """Some condition of the form reads this question's answer: it may open or close a branch."""
 
     @property
     def more(self) -> bool:
@@ -252,12 +259,35 @@ def _nodes(form: Form, answers: Mapping[str, Answer]) -> Iterator[Question | Rep
             yield from (n for n in inner if holds(n.when, root))
 
 
+_GATES: dict[int, tuple[Form, frozenset[str]]] = {}
+"""Per form (by identity, the form kept alive beside it): the ids its conditions read."""
+
+
+def gates(form: Form) -> frozenset[str]:
+    """Ids of the questions whose answers a condition reads (a section's, a question's, a
+    group's): answering one of them can change which questions follow."""
+    found = _GATES.get(id(form))
+    if found is not None and found[0] is form:
+        return found[1]
+    conditions: list[Condition] = []
+    for node in form.nodes:
+        if isinstance(node, Section):
+            conditions.append(node.when)
+        for item in node.nodes if isinstance(node, Section) else (node,):
+            inner = item.questions if isinstance(item, Repeat) else ()
+            conditions += [c.when for c in (item, *inner) if c.when is not None]
+    ids = frozenset(name for condition in conditions for name, _values in condition.fields())
+    _GATES[id(form)] = (form, ids)
+    return ids
+
+
 def _walk(form: Form, draft: Draft, answers: Mapping[str, Answer] | None = None) -> Iterator[_Slot]:
     """Every question the draft's answers lead to, in order, answered or not."""
     answers = draft.answers if answers is None else answers
+    opens = gates(form)
     for node in _nodes(form, answers):
         if isinstance(node, Question):
-            yield _Slot(node.id, node, _lookup(answers, {}))
+            yield _Slot(node.id, node, _lookup(answers, {}), gate=node.id in opens)
             continue
         items = _items(answers.get(node.id))
         count = min(max(len(items), node.min_count), node.max_count)
@@ -266,7 +296,7 @@ def _walk(form: Form, draft: Draft, answers: Mapping[str, Answer] | None = None)
             for question in node.questions:
                 if holds(question.when, lookup):
                     path = f"{node.id}.{index + 1}.{question.id}"
-                    yield _Slot(path, question, lookup, node, index)
+                    yield _Slot(path, question, lookup, node, index, question.id in opens)
         if node.id not in draft.closed and count < node.max_count:
             more = Question(MORE, Kind.YES_NO, node.more_text, required=True)
             yield _Slot(f"{node.id}.{MORE}", more, _lookup(answers, {}), node, count)
@@ -320,8 +350,17 @@ def _ask(slot: _Slot, draft: Draft, slots: list[_Slot]) -> Ask:
         position=slot.position,
         previous=_get(draft.answers, slot.path) if reopened else None,
         answered=sum(1 for s in slots if _answered(s, draft)),
-        total=len(slots),
+        number=slots.index(slot) + 1,
+        remaining=_remaining(slots, slot, draft),
     )
+
+
+def _remaining(slots: list[_Slot], slot: _Slot, draft: Draft) -> int | None:
+    """How many questions follow `slot`, if no answer still to give can change that."""
+    ahead = slots[slots.index(slot) :]
+    if slot.gate or slot.more or any((s.gate or s.more) and not _answered(s, draft) for s in ahead):
+        return None
+    return len(ahead) - 1
 
 
 def _review(slots: list[_Slot], draft: Draft) -> tuple[ReviewItem, ...]:

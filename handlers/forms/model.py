@@ -194,6 +194,8 @@ class Question:
     future_ok: bool = False
     """Allow dates up to a year ahead (a scheduled court hearing)."""
     max_files: int = 10
+    voice: bool = False
+    """A text question a voice message may answer instead (an account in one's own words)."""
     stop_unless: str | None = None
     """The report cannot continue unless the answer is this code (consent)."""
     stop_text: str | None = None
@@ -364,6 +366,8 @@ class Media:
     """A file the handler has already stored; the engine records only its reference."""
 
     ref: AttachmentRef
+    seconds: int | None = None
+    """How long a voice message is, as Telegram says; shown on the review."""
 
 
 Input: TypeAlias = Button | Text | Location | Media

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
-from handlers.forms.model import N_, Invalid
+from handlers.forms.model import N_, Answer, Invalid
 
 # TRANSLATORS: Reply to a wrong or unexpected answer, sent as a message; one or two short sentences.
 # Keep the example dates as they are.
@@ -151,6 +151,54 @@ def parse_int(text: str) -> int | None:
     """A whole number; at most nine digits, because nothing we ask is bigger."""
     cleaned = text.strip().replace(" ", "").replace("\u00a0", "")
     return int(cleaned) if _INTEGER.fullmatch(cleaned) else None
+
+
+@dataclass(frozen=True)
+class TypedNumber:
+    """A number as a witness typed it, with whether they said it was about that much."""
+
+    value: int
+    approximate: bool = False
+
+    def answer(self) -> Answer:
+        """The stored shape: a plain number, or `{"number": 35, "approximate": true}`."""
+        return {"number": self.value, "approximate": True} if self.approximate else self.value
+
+
+# Words around a number as people type an age or a count in kk, ru and en. "About" before it
+# ("около 35", "шамамен 35", "~35") or after it ("35 или около того") marks it approximate; a
+# unit ("35 лет", "35 жаста", "35 years old") or a case ending ("35-ти", "35-те") does not.
+_ABOUT = (
+    r"около|примерно|приблизительно|где-то|где то|почти|"
+    r"шамамен|шамасы|шамалы|about|around|approximately|approx\.?|roughly|circa|ca\.?|"
+    r"~|≈|±"
+)
+_ABOUT_AFTER = r"или около того|шамасында|шамалы|шамасы|or so|ish|\?"
+_UNIT = (
+    r"лет|год|года|годов|г\.?|жаста|жасар|жасында|жас|жыл|ж\.?|"
+    r"years old|years|year old|yrs|y\.o\.?|yo|y"
+)
+_PHRASE = re.compile(
+    rf"(?:(?P<about>{_ABOUT})\s*)?(?P<number>\d{{1,9}})(?:-?[а-яәіңғүұқөһ]{{1,3}})?"
+    rf"(?:\s*(?:{_UNIT}))?(?:\s*(?P<after>{_ABOUT_AFTER}))?",
+    re.IGNORECASE,
+)
+_INVERTED = re.compile(r"(?:лет|годов|года)\s+(?P<number>\d{1,9})", re.IGNORECASE)
+"""Russian puts the unit first to say "about": "лет 35" is "35 or so"."""
+
+
+def parse_number(text: str) -> TypedNumber | None:
+    """A whole number as people type it: "35", "35 лет", "около 35", "шамамен 35 жаста"."""
+    plain = parse_int(text)
+    if plain is not None:
+        return TypedNumber(plain)
+    cleaned = " ".join(text.split()).rstrip(".!").strip()
+    if match := _PHRASE.fullmatch(cleaned):
+        about = bool(match.group("about") or match.group("after"))
+        return TypedNumber(int(match.group("number")), approximate=about)
+    if match := _INVERTED.fullmatch(cleaned):
+        return TypedNumber(int(match.group("number")), approximate=True)
+    return None
 
 
 def check_number(value: int, minimum: int, maximum: int) -> Invalid | None:

@@ -38,7 +38,7 @@ from handlers.forms.parsing import (
     check_number,
     exact,
     parse_date,
-    parse_int,
+    parse_number,
 )
 
 # TRANSLATORS: Reply to a wrong or unexpected answer, sent as a message; one or two short sentences.
@@ -124,6 +124,8 @@ class Accept(StrEnum):
     TEXT = "text"
     LOCATION = "location"
     MEDIA = "media"
+    VOICE = "voice"
+    """A voice message, in place of typed text."""
 
 
 YES_NO = (
@@ -210,6 +212,8 @@ def prompt(question: Question, partial: Answer) -> tuple[str, str | None]:
 
 def accepts(question: Question, partial: Answer) -> frozenset[Accept]:
     """Inputs other than buttons the current step takes."""
+    if question.kind is Kind.TEXT and question.voice:
+        return frozenset({Accept.TEXT, Accept.VOICE})
     if question.kind in (Kind.TEXT, Kind.NUMBER, Kind.DATE):
         return frozenset({Accept.TEXT})
     if question.kind is Kind.PLACE:
@@ -277,7 +281,18 @@ def _read_multi(q: Question, cs: tuple[Choice, ...], p: Answer, g: Input, t: dt.
 
 
 def _read_text(q: Question, cs: tuple[Choice, ...], p: Answer, g: Input, t: dt.date) -> Outcome:
+    if isinstance(g, Media) and q.voice and g.ref.kind == "voice":
+        if not g.ref.is_sound():
+            return Invalid(BAD_FILE)
+        return Complete(voice_answer(g))
     return _typed(g, q.min_length, q.max_length)
+
+
+def voice_answer(given: Media) -> dict[str, Answer]:
+    """The stored shape of an account given as a voice message: the sealed file's reference
+    (so it is sealed with the case like any file) and its length in seconds."""
+    seconds = given.seconds if isinstance(given.seconds, int) and given.seconds >= 0 else None
+    return {"voice": given.ref.to_json(), "seconds": seconds}
 
 
 def _typed(given: Input, min_length: int, max_length: int) -> Outcome:
@@ -296,13 +311,14 @@ def _typed(given: Input, min_length: int, max_length: int) -> Outcome:
 def _read_number(q: Question, cs: tuple[Choice, ...], p: Answer, g: Input, t: dt.date) -> Outcome:
     if not isinstance(g, Text):
         return Invalid(TYPE_IT)
-    value = parse_int(g.text)
-    if value is None:
+    typed = parse_number(g.text)
+    if typed is None:
         return Invalid(NOT_A_NUMBER)
+    value = typed.value
     if q.birth_year and value > q.maximum and t.year - q.maximum <= value <= t.year:
         value = t.year - value  # a year of birth, given where we asked for an age
     problem = check_number(value, q.minimum, q.maximum)
-    return problem or Complete(value)
+    return problem or Complete(replace(typed, value=value).answer())
 
 
 def _read_date(q: Question, cs: tuple[Choice, ...], p: Answer, g: Input, t: dt.date) -> Outcome:

@@ -144,7 +144,7 @@ async def test_changing_an_answer_on_review_drops_the_branch_no_longer_taken(
             await witness.tap(code)
         review = witness.screen.text
         assert "Pre-trial prison" in review
-        line = next(n for n in review.splitlines() if "What is the situation now?" in n)
+        line = next(n for n in review.splitlines() if ". Situation now — " in n)
         await witness.act("e", "status_now")
         assert "Current answer: Still held" in witness.screen.text
         await witness.tap("released")

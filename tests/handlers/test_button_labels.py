@@ -71,7 +71,7 @@ def _question_screens() -> Iterator[tuple[str, Screen]]:
                         accepts=frozenset(),
                         partial=partial,
                         answered=1,  # shows Back
-                        total=2,
+                        number=2,
                     )
                     where = f"{form.id}.{question.id} ({step}{', reopened' if reopened else ''})"
                     yield where, ask_screen(ask, TICKET)

@@ -14,6 +14,7 @@ from handlers.forms import (
     DONE,
     FORMS,
     KEEP,
+    REVIEW_LABELS,
     Ask,
     Button,
     Form,
@@ -32,6 +33,7 @@ from handlers.forms import (
 )
 from handlers.forms.common import REGIONS
 from handlers.forms.model import MORE, Choice, Not, Question, When
+from handlers.i18n import _, language
 
 from .witness import SKIP, YES, Witness, b
 
@@ -89,6 +91,17 @@ ENGINE_MESSAGES = [*constants(engine), *constants(reading), *constants(parsing)]
 @pytest.mark.parametrize("form", FORMS.values(), ids=FORMS.keys())
 def test_definition_has_no_problems(form: Form) -> None:
     assert check_form(form, FORMS) == ()
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru", "en"])
+@pytest.mark.parametrize("form", FORMS.values(), ids=FORMS.keys())
+def test_every_question_has_a_short_review_label(form: Form, lang: str) -> None:
+    for question in form.questions():
+        assert question.id in REVIEW_LABELS, f"{form.id}.{question.id} has no review label"
+        with language(lang):
+            label = _(REVIEW_LABELS[question.id])
+        assert label != REVIEW_LABELS[question.id] or lang == "en", f"{lang}: {label!r}"
+        assert 0 < len(label) <= 32 and "\n" not in label, label
 
 
 @pytest.mark.parametrize("form", FORMS.values(), ids=FORMS.keys())

@@ -197,6 +197,27 @@ def test_age_300_and_too_long_or_empty_texts_are_refused() -> None:
     assert narrative.refused(SKIP) == Invalid(REQUIRED)
 
 
+@pytest.mark.parametrize(
+    ("typed", "age"),
+    [
+        ("35", 35),
+        ("35 лет", 35),
+        ("35 жаста", 35),
+        ("около 35", {"number": 35, "approximate": True}),
+        ("~35", {"number": 35, "approximate": True}),
+        ("шамамен 35", {"number": 35, "approximate": True}),
+        ("about 35", {"number": 35, "approximate": True}),
+        ("около 1989 г.", {"number": 35, "approximate": True}),
+    ],
+)
+def test_an_age_is_taken_as_people_type_it(typed: str, age: object) -> None:
+    witness = detention_essentials(Witness(DETENTION)).say(YES, SKIP, PREFER_NOT)
+
+    witness.say(typed)
+
+    assert witness.answers["victims"] == [{"name": "skipped", "sex": "prefer_not", "age": age}]
+
+
 def test_a_full_name_needs_two_letters() -> None:
     witness = Witness(MISSING).say(YES, *b("colleague"))
 

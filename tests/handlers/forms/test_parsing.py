@@ -16,11 +16,13 @@ from handlers.forms.parsing import (
     TOO_LATE,
     PartialDate,
     Precision,
+    TypedNumber,
     check_date,
     check_number,
     latest_day,
     parse_date,
     parse_int,
+    parse_number,
 )
 
 TODAY = dt.date(2024, 5, 10)
@@ -140,6 +142,39 @@ def test_latest_day_of_a_stored_date_is_capped_at_today() -> None:
 )
 def test_whole_numbers_parse_and_nothing_else(typed: str, value: int | None) -> None:
     assert parse_int(typed) == value
+
+
+@pytest.mark.parametrize(
+    ("typed", "value", "approximate"),
+    [
+        ("35", 35, False),
+        ("35 лет", 35, False),
+        ("35-ти лет", 35, False),
+        ("35 жаста", 35, False),
+        ("35 жас", 35, False),
+        ("35 years old", 35, False),
+        ("около 35", 35, True),
+        ("Около 35 лет.", 35, True),
+        ("примерно 35 лет", 35, True),
+        ("лет 35", 35, True),
+        ("~35", 35, True),
+        ("≈ 35", 35, True),
+        ("шамамен 35", 35, True),
+        ("шамамен 35 жаста", 35, True),
+        ("about 35", 35, True),
+        ("35ish", 35, True),
+        ("35 or so", 35, True),
+    ],
+)
+def test_numbers_are_read_as_people_type_them(typed: str, value: int, approximate: bool) -> None:
+    assert parse_number(typed) == TypedNumber(value, approximate)
+
+
+@pytest.mark.parametrize(
+    "typed", ["", "abc", "35-40", "3.5", "около", "лет", "35 dogs", "9" * 5000]
+)
+def test_a_number_phrase_without_one_number_is_refused(typed: str) -> None:
+    assert parse_number(typed) is None
 
 
 def test_number_range_names_its_bounds() -> None:
