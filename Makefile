@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test suite
+.PHONY: run test suite chromium
 
 # One pip call for both, so the demo extra's kuager-standin resolves to the local folder
 # standin/ (the Bot API stand-in that the demo and the tests need) and is not looked up.
@@ -27,5 +27,13 @@ test: $(STAMP)
 	$(MAKE) suite
 
 ## suite: the tests alone; pytest's exit 5 (no tests collected) fails like any other
-suite: $(STAMP)
+suite: $(STAMP) chromium
 	$(BIN)/pytest
+
+## chromium: Debian's Chromium for the browser tests (tests/browser), installed when missing
+chromium:
+	@command -v chromium >/dev/null || command -v chromium-browser >/dev/null || { \
+		echo "installing Debian's chromium for the browser tests"; \
+		SUDO=$$( [ "$$(id -u)" -eq 0 ] || echo sudo ); \
+		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q chromium >/dev/null \
+		|| { $$SUDO apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q chromium >/dev/null; }; }
