@@ -110,7 +110,7 @@ async def submit_report(turn: Turn, draft: Draft) -> None:
     if await _seal_and_move(turn, document, after, case_id=turn.session.case_id, receipt=True):
         await _after_sent(turn, alert_form=form.id)
         # Now that the row no longer holds the receipt either.
-        await turn.services.scrub(at="send")
+        turn.services.scrub()
 
 
 async def _seal_and_move(
@@ -235,4 +235,4 @@ async def submit_followup(turn: Turn) -> None:
         await turn.retire_prompt()
         await turn.send(notice(texts.FOLLOWUP_SAVED))
         await offer_wipe(turn)
-        await turn.services.scrub(at="followup")
+        turn.services.scrub()
