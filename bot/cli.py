@@ -77,6 +77,12 @@ def build_parser() -> argparse.ArgumentParser:
     wgeid.add_argument("--force", action="store_true", help="replace the file if it exists")
     wgeid.add_argument("--database", help="database URL or SQLite path (default: config)")
 
+    summary = sub.add_parser("summary", help="an offline HTML page of charts over your cases")
+    summary.add_argument("--key", type=Path, required=True, help="your private key file")
+    summary.add_argument("--out", type=Path, required=True, help="the .html file to write")
+    summary.add_argument("--lang", choices=LANGUAGES, default="en", help="the page's language")
+    summary.add_argument("--database", help="database URL or SQLite path (default: config)")
+
     verify = sub.add_parser("verify", help="check that no case was deleted, reordered or altered")
     verify.add_argument("--database", help="database URL or SQLite path (default: config)")
     verify.add_argument(
@@ -128,6 +134,10 @@ def cmd_export(args: argparse.Namespace, config: Config) -> int:
 
 def cmd_wgeid(args: argparse.Namespace, config: Config) -> int:
     return reviewer.cmd_wgeid(args, database_url(args, config))
+
+
+def cmd_summary(args: argparse.Namespace, config: Config) -> int:
+    return reviewer.cmd_summary(args, database_url(args, config))
 
 
 def cmd_verify(args: argparse.Namespace, config: Config) -> int:
@@ -203,6 +213,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Config], int]] = {
     "keygen": cmd_keygen,
     "export": cmd_export,
     "wgeid": cmd_wgeid,
+    "summary": cmd_summary,
     "verify": cmd_verify,
     "reseal": cmd_reseal,
     "db": cmd_db,

@@ -22,6 +22,7 @@ from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from bot.passphrase import PassphraseUnavailable, read_passphrase
 from handlers.labels import labeller
+from handlers.summary_page import summary_fields, summary_html
 from handlers.wgeid import NotMissingPerson, draft_submission
 from storage import chain
 from storage.cases import is_object_id
@@ -47,6 +48,8 @@ from storage.export import (
     open_cases,
 )
 from storage.reseal import reseal
+from storage.summary import read_summary
+from storage.summary_html import write_page
 from storage.wgeid_docx import DraftNotWritten, check_target, write_submission
 
 EXIT_OK, EXIT_PROBLEM, EXIT_USAGE = 0, 1, 2
@@ -229,6 +232,37 @@ async def _open_one(database_url: str, key: ReviewerPrivateKey, case_id: str) ->
     if not found:
         return fail(f"no case {case_id} that this key can open")
     return found[0]
+
+
+def cmd_summary(args: argparse.Namespace, database_url: str) -> int:
+    """The offline summary page (HTML with its charts inline) of every case the key opens."""
+    target: Path = args.out
+    if target.suffix.lower() not in (".html", ".htm"):
+        return fail(f"{target.name} does not end in .html")
+    if target.is_symlink():
+        return fail(f"{target} is a symbolic link; give the path of a real file")
+    key = _open_key(args.key)
+    if isinstance(key, int):
+        return key
+    return _run(_summary(database_url, key, target, args.lang))
+
+
+async def _summary(database_url: str, key: ReviewerPrivateKey, target: Path, lang: str) -> int:
+    db = Database(database_url)
+    try:
+        summary, tally = await read_summary(db, key, summary_fields())
+    finally:
+        await db.close()
+    try:
+        write_page(target, summary_html(summary, lang, dt.date.today()))
+    except OSError as exc:
+        return fail(f"cannot write the summary: {exc}", EXIT_PROBLEM)
+    say(out, f"summary of {summary.cases} cases written to {target}")
+    if tally.not_for_this_key:
+        say(out, f"skipped {tally.not_for_this_key} cases not sealed to this key")
+    for case_id in tally.tampered:
+        say(err, f"TAMPERED: case {case_id[:80]} does not authenticate; skipped")
+    return EXIT_PROBLEM if tally.tampered else EXIT_OK
 
 
 def cmd_verify(args: argparse.Namespace, database_url: str) -> int:
