@@ -22,8 +22,6 @@ from storage.database import Database
 from storage.export import ExportTally, OpenedCase, open_cases
 from storage.regions import region_of_place
 
-DAY_PRECISIONS = ("exact", "approximate")
-"""Dates that name a day; a month or a year alone cannot be put on a day's column."""
 TOP_PLACES = 10
 _SPACES = re.compile(r"\s+")
 
@@ -85,7 +83,9 @@ class _Tally:
 
 
 def _day(answer: Any) -> dt.date | None:
-    if not isinstance(answer, Mapping) or answer.get("precision") not in DAY_PRECISIONS:
+    """The day a date answer names; None for a month or a year alone (`2022-01`, `2022`),
+    which cannot be put on a day's column, and for "don't know"."""
+    if not isinstance(answer, Mapping):
         return None
     try:
         return dt.date.fromisoformat(str(answer.get("date")))
