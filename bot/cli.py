@@ -68,6 +68,21 @@ def build_parser() -> argparse.ArgumentParser:
         "--no-attachments", action="store_true", help="decrypt no files, only the cases"
     )
 
+    wgeid = sub.add_parser(
+        "wgeid", help="draft a UN WGEID submission (.docx) from a missing-person case"
+    )
+    wgeid.add_argument("case", help="the case id, as in an export")
+    wgeid.add_argument("--key", type=Path, required=True, help="your private key file")
+    wgeid.add_argument("--out", type=Path, required=True, help="the .docx file to write")
+    wgeid.add_argument("--force", action="store_true", help="replace the file if it exists")
+    wgeid.add_argument("--database", help="database URL or SQLite path (default: config)")
+
+    summary = sub.add_parser("summary", help="an offline HTML page of charts over your cases")
+    summary.add_argument("--key", type=Path, required=True, help="your private key file")
+    summary.add_argument("--out", type=Path, required=True, help="the .html file to write")
+    summary.add_argument("--lang", choices=LANGUAGES, default="en", help="the page's language")
+    summary.add_argument("--database", help="database URL or SQLite path (default: config)")
+
     verify = sub.add_parser("verify", help="check that no case was deleted, reordered or altered")
     verify.add_argument("--database", help="database URL or SQLite path (default: config)")
     verify.add_argument(
@@ -115,6 +130,14 @@ def cmd_keygen(args: argparse.Namespace, config: Config) -> int:
 
 def cmd_export(args: argparse.Namespace, config: Config) -> int:
     return reviewer.cmd_export(args, database_url(args, config))
+
+
+def cmd_wgeid(args: argparse.Namespace, config: Config) -> int:
+    return reviewer.cmd_wgeid(args, database_url(args, config))
+
+
+def cmd_summary(args: argparse.Namespace, config: Config) -> int:
+    return reviewer.cmd_summary(args, database_url(args, config))
 
 
 def cmd_verify(args: argparse.Namespace, config: Config) -> int:
@@ -189,6 +212,8 @@ def cmd_i18n(args: argparse.Namespace, config: Config) -> int:
 COMMANDS: dict[str, Callable[[argparse.Namespace, Config], int]] = {
     "keygen": cmd_keygen,
     "export": cmd_export,
+    "wgeid": cmd_wgeid,
+    "summary": cmd_summary,
     "verify": cmd_verify,
     "reseal": cmd_reseal,
     "db": cmd_db,
