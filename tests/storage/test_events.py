@@ -284,3 +284,24 @@ async def test_links_of_every_version_verify_together(
         versions = (await session.execute(select(ChainLink.version))).scalars().all()
     assert sorted(versions) == [2, 3, 4, 4, 4]
     assert (report.cases, report.events, report.links) == (2, 3, 5)
+
+
+async def test_the_reply_key_opens_no_note_and_the_rows_do_not_say_which_it_opens(
+    db: Database, reviewer_key: ReviewerPrivateKey
+) -> None:
+    case_id, code, ids = await _loop(db, reviewer_key)
+    async with db.reading() as session:
+        channel = await reply_channel(session, case_id)
+        assert channel is not None
+        reply_key = open_reply_key(channel, (await read_receipt(code)).secret, case_id)
+        stanzas = (await session.execute(select(WrappedKey.object_id, WrappedKey.key_id))).all()
+        opened = {e.event_id for e in await read_events(session, reply_key, case_id, None)}
+    # The witness's key opens the status and the reply, not the note
+    assert opened == {ids["status"], ids["reply"]}
+    # Yet every event has a stanza for that key (the note's a decoy): the same count each
+    per_event = {i: sum(1 for o, _k in stanzas if o == i) for i in ids.values()}
+    assert set(per_event.values()) == {2}, per_event
+    assert {k for o, k in stanzas if o == ids["note"]} == {
+        reviewer_key.public.key_id,
+        reply_key.public.key_id,
+    }
