@@ -8,7 +8,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from bot import reviewer
+from bot import casework, reviewer
 from bot.config import Config, ConfigError, default_config_path, load_config
 from handlers.i18n import LANGUAGES
 from storage.crypto.drafts import DraftKeys
@@ -96,6 +96,8 @@ def build_parser() -> argparse.ArgumentParser:
     reseal.add_argument("--add", required=True, help="the new public key line, or its .pub file")
     reseal.add_argument("--database", help="database URL or SQLite path (default: config)")
 
+    casework.add_parsers(sub)
+
     db = sub.add_parser("db", help="database schema")
     db_sub = db.add_subparsers(dest="db_command", required=True)
     upgrade = db_sub.add_parser("upgrade", help="apply migrations")
@@ -146,6 +148,26 @@ def cmd_verify(args: argparse.Namespace, config: Config) -> int:
 
 def cmd_reseal(args: argparse.Namespace, config: Config) -> int:
     return reviewer.cmd_reseal(args, database_url(args, config))
+
+
+def cmd_cases(args: argparse.Namespace, config: Config) -> int:
+    return casework.cmd_cases(args, database_url(args, config))
+
+
+def cmd_show(args: argparse.Namespace, config: Config) -> int:
+    return casework.cmd_show(args, database_url(args, config))
+
+
+def cmd_status(args: argparse.Namespace, config: Config) -> int:
+    return casework.cmd_status(args, database_url(args, config), config.reviewer_keys())
+
+
+def cmd_note(args: argparse.Namespace, config: Config) -> int:
+    return casework.cmd_note(args, database_url(args, config), config.reviewer_keys())
+
+
+def cmd_reply(args: argparse.Namespace, config: Config) -> int:
+    return casework.cmd_reply(args, database_url(args, config), config.reviewer_keys())
 
 
 def cmd_db(args: argparse.Namespace, config: Config) -> int:
@@ -216,6 +238,11 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Config], int]] = {
     "summary": cmd_summary,
     "verify": cmd_verify,
     "reseal": cmd_reseal,
+    "cases": cmd_cases,
+    "show": cmd_show,
+    "status": cmd_status,
+    "note": cmd_note,
+    "reply": cmd_reply,
     "db": cmd_db,
     "draft-key": cmd_draft_key,
     "run": cmd_run,

@@ -280,7 +280,8 @@ async def _verify(database_url: str, head: chain.Head | None) -> int:
         report = await chain.verify_database(db, expected_head=head)
     finally:
         await db.close()
-    say(out, f"{report.links} links, {report.cases} cases")
+    events = f", {report.events} events" if report.events else ""
+    say(out, f"{report.links} links, {report.cases} cases{events}")
     if report.broken is not None:
         broken = report.broken
         where = f"link {broken.seq}" + (f" (case {broken.case_id})" if broken.case_id else "")
