@@ -197,9 +197,9 @@ def _close_in_time(block: list[PersonRecord], max_days: int) -> Iterator[tuple[s
 def _link(
     a: PersonRecord, name_a: PersonName, b: PersonRecord, name_b: PersonName, max_days: int
 ) -> SameLink | None:
-    """Why `a` and `b` may be one person, or None when their names differ or a fact does."""
-    if a.case_id == b.case_id:
-        return None
+    """Why `a` and `b` may be one person, or None when their names differ or a fact does.
+    People of one case are linked too: `_group` is where they are kept apart, directly
+    and through others alike."""
     facts = _facts(a, b, max_days)
     match = None if facts is None else compare_names(name_a, name_b)
     if facts is None or match is None:
