@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from bot.reviewer import EXIT_OK, EXIT_PROBLEM, _open_key, _run, err, fail, out, say
-from handlers.forms.missing_person import wgeid_gaps
+from handlers.forms import wgeid_gaps
 from handlers.labels import labeller
 from storage.casefile import CaseFile, CaseQuery, list_cases, read_case
 from storage.crypto.envelope import NotARecipient, TamperedCase
