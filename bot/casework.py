@@ -109,7 +109,8 @@ async def _cases(database_url: str, key: ReviewerPrivateKey, query: CaseQuery) -
 def case_line(file: CaseFile) -> str:
     """id, received day, type, status, urgent, missing UN elements, group, first words."""
     case = file.case
-    gaps = ",".join(wgeid_gaps(file.answers)) if case.form_id == "missing_person" else ""
+    # Only reports whose form declares the UN-ready flag are measured against the WGEID list.
+    gaps = ",".join(wgeid_gaps(file.answers)) if "un_ready" in file.flags else ""
     narrative = file.answers.get("narrative")
     words = narrative.split()[:FIRST_WORDS] if isinstance(narrative, str) else []
     fields = (
