@@ -17,7 +17,7 @@ from bot.reaching import Backoff, Unreachable, describe, place, reach
 from bot.run import DATABASE_OUTAGES, backoff, reach_telegram, readiness_problems
 from bot.transport import AiohttpRequest
 from storage import schema
-from storage.database import Database, DatabaseMissing
+from storage.database import Database, DatabaseMissing, sqlite_file
 
 
 @dataclass(frozen=True)
@@ -51,9 +51,13 @@ async def database_finding(config: Config, tries: Backoff) -> Finding:
     try:
         db = Database(url)
     except DatabaseMissing as exc:
+        if config.storage.auto_upgrade and _folder_exists(url):
+            return Finding(True, f"database: `kuager run` creates {url} (storage.auto_upgrade)")
         return Finding(False, f"database: {exc}")
     try:
-        current = await reach(where, lambda: schema.current_revision(db), tries, DATABASE_OUTAGES)
+        current = await reach(
+            "database", where, lambda: schema.current_revision(db), tries, DATABASE_OUTAGES
+        )
     except Unreachable as exc:
         return Finding(False, f"database: {exc}")
     except SQLAlchemyError as exc:
@@ -67,6 +71,11 @@ async def database_finding(config: Config, tries: Backoff) -> Finding:
     if config.storage.auto_upgrade:
         return Finding(True, f"{behind}: `kuager run` upgrades it (storage.auto_upgrade)")
     return Finding(False, f"{behind}: run `kuager db upgrade`")
+
+
+def _folder_exists(url: str) -> bool:
+    path = sqlite_file(url)
+    return path is not None and path.parent.is_dir()
 
 
 async def telegram_finding(config: Config, tries: Backoff) -> Finding:

@@ -20,6 +20,12 @@ logger = logging.getLogger(__name__)
 T = TypeVar("T")
 
 
+KNOWN_CAUSES: tuple[tuple[type[BaseException], str], ...] = (
+    (socket.gaierror, "host name not found"),
+    (ConnectionRefusedError, "connection refused"),
+    (TimeoutError, "no answer (timed out)"),
+)
+"""Looked for anywhere in the chain first: a wrapper's own text is vaguer than its cause."""
 REFUSALS = {
     # asyncpg's errors by name: bot/ does not import the PostgreSQL driver.
     "InvalidPasswordError": "the password was refused",
@@ -56,16 +62,14 @@ def describe(exc: BaseException) -> str:
 
     Never the exception's own text: a driver may put a password or a token in it.
     """
-    for cause in _causes(exc):
-        if isinstance(cause, socket.gaierror):
-            return "host name not found"
-        if isinstance(cause, ConnectionRefusedError):
-            return "connection refused"
-        if isinstance(cause, TimeoutError):
-            return "no answer (timed out)"
+    causes = list(_causes(exc))
+    for kind, words in KNOWN_CAUSES:
+        if any(isinstance(cause, kind) for cause in causes):
+            return words
+    for cause in causes:
         if isinstance(cause, OSError) and cause.strerror:
             return cause.strerror.lower()
-    names = [type(cause).__name__ for cause in _causes(exc)]
+    names = [type(cause).__name__ for cause in causes]
     for name in reversed(names):
         if name in REFUSALS:
             return REFUSALS[name]
@@ -95,6 +99,7 @@ def place(url: str) -> str:
 
 async def reach(
     what: str,
+    target: str,
     attempt: Callable[[], Awaitable[T]],
     backoff: Backoff,
     transient: tuple[type[BaseException], ...],
@@ -102,7 +107,8 @@ async def reach(
 ) -> T:
     """`attempt()`'s result, tried again after each `transient` error as `backoff` allows.
 
-    Each failed try is one log line; after the last, `Unreachable` says what and why.
+    Each failed try is one log line naming `what` ("database", "telegram"); after the last,
+    `Unreachable` says why `target` ("the database at db:5432") could not be reached.
     """
     waits = backoff.waits()
     for number in itertools.count(1):
@@ -113,10 +119,10 @@ async def reach(
             wait = next(waits, None)
             if wait is None:
                 tries = f"{number} tries" if number > 1 else "1 try"
-                raise Unreachable(f"cannot reach {what}: {problem} (after {tries})") from None
+                raise Unreachable(f"cannot reach {target}: {problem} (after {tries})") from None
             logger.warning(
                 "start_retry what=%s attempt=%d problem=%r next_in=%.0fs",
-                what.split(" ", 1)[0],
+                what,
                 number,
                 problem,
                 wait,

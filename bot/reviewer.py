@@ -34,7 +34,7 @@ from storage.crypto.keys import (
     lock_private_key,
     unlock_private_key,
 )
-from storage.database import Database, DatabaseMissing, StorageUnavailable
+from storage.database import Database, DatabaseMissing, StorageUnavailable, UnsupportedDatabase
 from storage.defuse import one_line
 from storage.export import ExportFormat, ExportRequest, ExportTally, count_cases, export_cases
 from storage.reseal import reseal
@@ -222,7 +222,7 @@ def _run(coroutine: Coroutine[Any, Any, int], database_url: str) -> int:
     for a database that is not there (missing, unreachable), 1 for one that misbehaves."""
     try:
         return asyncio.run(coroutine)
-    except DatabaseMissing as exc:
+    except (DatabaseMissing, UnsupportedDatabase) as exc:
         return fail(str(exc))
     except (OSError, StorageUnavailable) as exc:
         return fail(f"cannot reach the database at {place(database_url)}: {describe(exc)}")

@@ -72,7 +72,9 @@ async def reach_database(config: Config) -> Services:
     """The services, once the database answers; `kuager run` waits for it with backoff."""
     where = f"the database at {place(config.storage.database_url)}"
     try:
-        return await reach(where, lambda: open_services(config), backoff(config), DATABASE_OUTAGES)
+        return await reach(
+            "database", where, lambda: open_services(config), backoff(config), DATABASE_OUTAGES
+        )
     except SQLAlchemyError as exc:
         # Not an outage (a refused login, a missing database on the server): no retry.
         raise Unreachable(f"cannot use {where}: {describe(exc)}") from None
@@ -85,7 +87,7 @@ async def reach_telegram(bot: Bot, config: Config, tries: Backoff) -> User:
     """
     where = f"Telegram at {place(config.telegram.api_base_url)}"
     try:
-        await reach(where, bot.initialize, tries, TELEGRAM_OUTAGES)
+        await reach("telegram", where, bot.initialize, tries, TELEGRAM_OUTAGES)
     except InvalidToken:
         raise Unreachable(
             "Telegram refused the token (telegram.token), or telegram.api_base_url is wrong"

@@ -68,7 +68,9 @@ def async_url(url: str) -> str:
         return parsed.set(drivername="sqlite+aiosqlite").render_as_string(hide_password=False)
     if backend in POSTGRES_SCHEMES:
         return parsed.set(drivername="postgresql+asyncpg").render_as_string(hide_password=False)
-    raise UnsupportedDatabase(f"unsupported database {backend!r}: use an SQLite path or postgresql://")
+    raise UnsupportedDatabase(
+        f"unsupported database {backend!r}: use an SQLite path or postgresql://"
+    )
 
 
 def sqlite_file(url: str) -> Path | None:

@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import delete, select, update
 
+from storage import schema
 from storage.cases import Receipt
 from storage.crypto.envelope import case_header, parse_header
 from storage.crypto.keys import ReviewerPublicKey
-from storage import schema
 from storage.database import Database
 from storage.models import Case
 from tests.storage.cases import (
