@@ -88,7 +88,7 @@ class SnapshotCollector(Collector):
             ("kuager_updates_handled", "Updates taken in from Telegram", s.updates_handled),
             ("kuager_cases_sealed", "Reports sealed and stored", s.cases_sealed),
             ("kuager_telegram_errors", "Bot API calls that failed (not 429)", s.telegram_errors),
-            ("kuager_telegram_429", "Bot API calls refused as too many", s.telegram_429s),
+            ("kuager_telegram_rate_limited", "Bot API calls refused with 429", s.telegram_429s),
         )
         for name, documentation, value in counters:
             yield CounterMetricFamily(name, documentation, value=value)
