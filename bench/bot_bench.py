@@ -394,7 +394,7 @@ async def fresh_database(url: str) -> None:
     """An empty database at the current schema (PostgreSQL: `public` dropped and rebuilt)."""
     if url.startswith("postgres"):
         await create_postgres_database(url)
-    db = Database(url)
+    db = Database(url, create=True)
     try:
         if db.dialect == "postgresql":
             async with db.engine.begin() as conn:

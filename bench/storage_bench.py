@@ -231,7 +231,7 @@ def bench_export(cases: int) -> None:
         url = str(Path(folder) / "bench.db")
 
         async def prepare() -> float:
-            db = Database(url)
+            db = Database(url, create=True)
             try:
                 return await fill(db, key, cases)
             finally:

@@ -21,6 +21,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from bot.passphrase import PassphraseUnavailable, read_passphrase
+from bot.reaching import describe, place
 from handlers.labels import labeller
 from handlers.summary_page import summary_fields, summary_html
 from handlers.wgeid import NotMissingPerson, draft_submission
@@ -36,7 +37,7 @@ from storage.crypto.keys import (
     lock_private_key,
     unlock_private_key,
 )
-from storage.database import Database, StorageUnavailable
+from storage.database import Database, DatabaseMissing, StorageUnavailable, UnsupportedDatabase
 from storage.defuse import one_line
 from storage.export import (
     ExportFormat,
@@ -126,7 +127,7 @@ def cmd_export(args: argparse.Namespace, database_url: str) -> int:
         labeller=labeller(args.lang) if args.lang else None,
         attachments=not args.no_attachments,
     )
-    return _run(_export(database_url, key, request))
+    return _run(_export(database_url, key, request), database_url)
 
 
 async def _export(database_url: str, key: ReviewerPrivateKey, request: ExportRequest) -> int:
@@ -184,7 +185,7 @@ def cmd_wgeid(args: argparse.Namespace, database_url: str) -> int:
     key = _open_key(args.key)
     if isinstance(key, int):
         return key
-    return _run(_wgeid(database_url, key, case_id, args.out, args.force))
+    return _run(_wgeid(database_url, key, case_id, args.out, args.force), database_url)
 
 
 async def _wgeid(
@@ -244,7 +245,7 @@ def cmd_summary(args: argparse.Namespace, database_url: str) -> int:
     key = _open_key(args.key)
     if isinstance(key, int):
         return key
-    return _run(_summary(database_url, key, target, args.lang))
+    return _run(_summary(database_url, key, target, args.lang), database_url)
 
 
 async def _summary(database_url: str, key: ReviewerPrivateKey, target: Path, lang: str) -> int:
@@ -270,7 +271,7 @@ def cmd_verify(args: argparse.Namespace, database_url: str) -> int:
         head = chain.Head.parse(args.head) if args.head else None
     except chain.InvalidHead as exc:
         return fail(f"--head: {exc}")
-    return _run(_verify(database_url, head))
+    return _run(_verify(database_url, head), database_url)
 
 
 async def _verify(database_url: str, head: chain.Head | None) -> int:
@@ -304,7 +305,7 @@ def cmd_reseal(args: argparse.Namespace, database_url: str) -> int:
     old_key = _open_key(args.key)
     if isinstance(old_key, int):
         return old_key
-    return _run(_reseal(database_url, old_key, new_key))
+    return _run(_reseal(database_url, old_key, new_key), database_url)
 
 
 async def _reseal(database_url: str, old: ReviewerPrivateKey, new: ReviewerPublicKey) -> int:
@@ -324,14 +325,15 @@ async def _reseal(database_url: str, old: ReviewerPrivateKey, new: ReviewerPubli
     return EXIT_PROBLEM if tally.damaged else EXIT_OK
 
 
-def _run(coroutine: Coroutine[Any, Any, int]) -> int:
-    """Run a command; whatever escapes it becomes one escaped line and status 1, not a traceback."""
+def _run(coroutine: Coroutine[Any, Any, int], database_url: str) -> int:
+    """Run a command; whatever escapes it becomes one escaped line, not a traceback: status 2
+    for a database that is not there (missing, unreachable), 1 for one that misbehaves."""
     try:
         return asyncio.run(coroutine)
-    except OSError as exc:
-        return fail(f"cannot reach the database: {exc}", EXIT_PROBLEM)
-    except StorageUnavailable as exc:
-        return fail(f"cannot reach the database: {exc.__cause__ or exc}", EXIT_PROBLEM)
+    except (DatabaseMissing, UnsupportedDatabase) as exc:
+        return fail(str(exc))
+    except (OSError, StorageUnavailable) as exc:
+        return fail(f"cannot reach the database at {place(database_url)}: {describe(exc)}")
     except DBAPIError as exc:
         # The driver's own words; SQLAlchemy's wrapper adds the statement and a web link.
         return fail(f"cannot read the database: {exc.orig}", EXIT_PROBLEM)

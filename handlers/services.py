@@ -12,6 +12,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from http import HTTPStatus
 
 from handlers.session import Sequel
 from storage.crypto.keys import ReviewerPublicKey
@@ -111,6 +112,33 @@ class Unsaved:
 
 
 @dataclass
+class Activity:
+    """How busy the bot is, for /metrics (`bot.health`): counts only, never who or what.
+
+    No field may ever hold a user id, an answer or a case id; tests/e2e/test_health.py reads
+    /metrics during a real conversation to hold that.
+    """
+
+    updates_handled: int = 0
+    cases_sealed: int = 0
+    telegram_errors: int = 0
+    """Bot API calls that failed: no answer, or an error answer other than 429."""
+    telegram_429s: int = 0
+    """Bot API calls Telegram refused as too many (429, retry_after)."""
+    telegram_answered_at: float | None = None
+    """`time.monotonic()` of Telegram's last answer: how /healthz tells a poll still works."""
+
+    def telegram_call(self, status: int | None, now: float) -> None:
+        """One Bot API call's outcome: its HTTP status, or None when it got no answer."""
+        if status is not None:
+            self.telegram_answered_at = now
+        if status == HTTPStatus.TOO_MANY_REQUESTS:
+            self.telegram_429s += 1
+        elif status is None or status >= HTTPStatus.BAD_REQUEST:
+            self.telegram_errors += 1
+
+
+@dataclass
 class Services:
     db: Database
     drafts: DraftStore
@@ -126,6 +154,7 @@ class Services:
     """Per witness (owner hash): what changed after their session was last stored."""
     sequels: Sequels = field(default_factory=Sequels)
     """Per witness (owner hash): what follows a sent report, never stored."""
+    activity: Activity = field(default_factory=Activity)
     witness_timezone: dt.tzinfo = dt.timezone(dt.timedelta(hours=5))
     """Kazakhstan has kept one time zone, UTC+5, since March 2024: "today" for dates."""
 

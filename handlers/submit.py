@@ -150,6 +150,7 @@ async def _seal_and_move(
         return False
     turn.session = after
     turn.kept()
+    services.activity.cases_sealed += 1
     elapsed = (time.perf_counter() - started) * 1000
     logger.info("case_sealed form=%s ms=%.0f", document.form_id, elapsed)
     if services.alert_chat_id is not None:

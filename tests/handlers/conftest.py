@@ -91,7 +91,7 @@ def migrated_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("schema") / "kuager.db"
 
     async def migrate() -> None:
-        db = Database(str(path))
+        db = Database(str(path), create=True)
         try:
             await schema.upgrade(db)
         finally:
