@@ -13,6 +13,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from handlers.priority import Backlog, BusyNotices
 from handlers.session import Sequel
 from storage.crypto.keys import ReviewerPublicKey
 from storage.database import Database
@@ -128,6 +129,12 @@ class Services:
     """Per witness (owner hash): what follows a sent report, never stored."""
     witness_timezone: dt.tzinfo = dt.timezone(dt.timedelta(hours=5))
     """Kazakhstan has kept one time zone, UTC+5, since March 2024: "today" for dates."""
+    backlog: Backlog | None = None
+    """How long replies wait for Telegram's limit (`bot.pacing`); None: they never wait."""
+    busy_after: float = 15.0
+    """Seconds of expected wait past which a newcomer is told the bot is busy."""
+    busy_told: BusyNotices = field(default_factory=BusyNotices)
+    """Per witness (owner hash): told the bot is busy, so not told again at once."""
 
     async def scrub(self, at: str) -> None:
         """Once a report was sent or a draft erased: its earlier versions out of SQLite's WAL.
