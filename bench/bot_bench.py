@@ -64,8 +64,9 @@ TELEGRAM_RATE = 30
 REPLY_TIMEOUT = 60.0
 """Seconds a witness waits for one reply before the run counts it as lost."""
 
-BotKind = Literal["kuager", "paced", "echo", "echo-aiohttp"]
-""""paced": Kuager as `kuager run` runs it, keeping to Telegram's 30 messages a second."""
+BotKind = Literal["kuager", "paced", "paced-untold", "echo", "echo-aiohttp"]
+""""paced": Kuager as `kuager run` runs it, keeping to Telegram's 30 messages a second;
+"paced-untold" the same, but never telling a newcomer it is busy (what the notices cost)."""
 ECHOES = ("echo", "echo-aiohttp")
 
 
@@ -268,7 +269,7 @@ def bench_config(
 
 async def serve_bot(kind: str, port: int, database_url: str, reviewer_line: str) -> None:
     """The child: run the bot until the parent closes our stdin."""
-    rate = TELEGRAM_RATE if kind == "paced" else 0
+    rate = TELEGRAM_RATE if kind.startswith("paced") else 0
     config = bench_config(port, database_url, reviewer_line, rate)
     logs.configure(config.logging.level.upper())  # as `kuager run`: logging is part of the cost
     application: Application[Any, Any, Any, Any, Any, Any]
@@ -278,6 +279,8 @@ async def serve_bot(kind: str, port: int, database_url: str, reviewer_line: str)
         application = build_echo_application(standin, aiohttp=kind == "echo-aiohttp")
     else:
         services = await open_services(config)
+        if kind == "paced-untold":
+            services.busy_after = float("inf")
         application = build_application(config, services)
     async with application:
         if services is not None:
