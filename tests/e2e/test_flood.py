@@ -217,7 +217,7 @@ async def test_a_newcomer_facing_a_long_wait_is_told_once_in_their_language(
         await asyncio.gather(*(p.tap(lang) for p, lang in zip(crowd, langs, strict=True)))
 
     # Then those who had to wait were told so, in their language, once, and their turn came
-    # after it; the first to arrive was not told
+    # after it; not everyone was told
     told = 0
     for pilot, lang in zip(crowd, langs, strict=True):
         with language(lang):
@@ -226,7 +226,5 @@ async def test_a_newcomer_facing_a_long_wait_is_told_once_in_their_language(
         assert pilot.texts().count(busy) <= 1
         in_order = accepted(standin, pilot.user.id)
         assert busy.split("\n", 1)[0] not in in_order[-1:], in_order
-    assert told >= 3
-    with language(langs[0]):
-        assert crowd[0].texts()[0] != _(texts.BUSY)
+    assert 3 <= told < len(crowd)  # the first reply to queue found nobody ahead of it
     assert handler_errors() == []
