@@ -13,7 +13,6 @@ from typing import Any
 from telegram import BotCommand, Update
 from telegram.constants import ParseMode
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     ContextTypes,
@@ -24,6 +23,7 @@ from telegram.request import BaseRequest
 
 from bot import logs
 from bot.config import Config
+from bot.pacing import FloodLimits, PacedRateLimiter
 from bot.transport import AiohttpRequest
 from bot.updates import PerChatUpdateProcessor
 from handlers import texts
@@ -111,9 +111,12 @@ def build_application(
         .post_shutdown(_post_shutdown)
     )
     if config.telegram.max_messages_per_second > 0:
-        builder = builder.rate_limiter(
-            AIORateLimiter(overall_max_rate=config.telegram.max_messages_per_second)
+        limiter = PacedRateLimiter(
+            FloodLimits(overall_per_second=config.telegram.max_messages_per_second)
         )
+        builder = builder.rate_limiter(limiter)
+        # Handlers ask it how long a newcomer's reply would wait (handlers.priority).
+        services.backlog = limiter
     application: KuagerApplication = builder.build()
     application.bot_data[SERVICES_KEY] = services
     # Counted before any guard can stop an update: every update taken in is one handled.

@@ -47,7 +47,8 @@ class TelegramConfig:
     webhook_port: int = 8443
     webhook_secret: str = ""
     max_messages_per_second: int = 30
-    """Telegram's limit for a bot's messages overall; 0 turns the limiter off (tests)."""
+    """Telegram's limit for a bot's messages overall; 0 turns pacing off (tests). Each chat
+    also gets one a second, a group 20 a minute (`bot.pacing`)."""
     max_file_mb: int = 20
     """Largest file accepted from a witness; the public Bot API serves at most 20 MB."""
 

@@ -265,6 +265,14 @@ TOO_FAST = N_(
     "You are sending messages very fast.\n"
     "Please wait a minute; messages sent meanwhile are not read."
 )
+# TRANSLATORS: When very many people write at once and a newcomer's reply will be late. Plain,
+# calm, no promise of a time; they need not write again. First line neutral (a locked phone shows
+# it).
+BUSY = N_(
+    "Many people are writing right now.\n"
+    "Your message has arrived and your turn will come: please wait, there is no need to send "
+    "it again."
+)
 # TRANSLATORS: When an answer could not be stored. Calm; no promises. First line neutral (a locked
 # phone shows it).
 NOT_SAVED = N_(

@@ -21,6 +21,7 @@ from telegram.error import BadRequest, Forbidden
 from handlers import texts
 from handlers.context import KuagerContext
 from handlers.i18n import negotiate, set_language
+from handlers.priority import Priority, replying_as
 from handlers.screens import Screen, notice
 from handlers.services import Services, Unsaved
 from handlers.session import Session, SessionFormatError
@@ -53,7 +54,10 @@ class Turn:
     now: dt.datetime
     toast: str | None = None
     """A short notice shown over the chat when the pressed button is answered."""
+    priority: Priority = Priority.WITNESS
+    """Inside a report a witness's replies go first; before it, they wait their turn."""
     _unsaved: Unsaved = field(default_factory=Unsaved)
+    _busy_checked: bool = False
 
     @property
     def services(self) -> Services:
@@ -91,6 +95,8 @@ class Turn:
         if sequel is not None and stored is not None:
             session = session.resumed(sequel)
         turn = cls(update, context, user.id, chat.id, session, now)
+        if session.draft is None:
+            turn.priority = Priority.NEWCOMER
         turn._restore_unsaved()
         if session.language:
             set_language(session.language)
@@ -139,8 +145,25 @@ class Turn:
         if self._unsaved.prompt is not None:
             self.services.unsaved[self.owner] = self._unsaved
 
+    async def _before_reply(self) -> None:
+        """A newcomer whose reply will wait long hears so at once, once (`handlers.priority`).
+
+        Asked as the first reply goes out, not as the update arrives: witnesses arriving
+        together would otherwise all find the queue still empty."""
+        if self.priority is not Priority.NEWCOMER or self._busy_checked:
+            return
+        self._busy_checked = True
+        backlog, services = self.services.backlog, self.services
+        if backlog is None or backlog.expected_wait(Priority.NEWCOMER) < services.busy_after:
+            return
+        if services.busy_told.first_time(self.owner, self.now):
+            logger.info("busy_notice")
+            with replying_as(Priority.NOTICE):
+                await self.send(notice(texts.BUSY))
+
     async def send(self, screen: Screen, *, prompt: bool = False) -> Message | None:
         """Send a message; `prompt` marks its buttons current."""
+        await self._before_reply()
         message = await send_screen(self.context, self.chat_id, screen)
         if message is not None:
             self._note(message.message_id)
@@ -150,6 +173,7 @@ class Turn:
 
     async def edit(self, message_id: int, screen: Screen, *, prompt: bool = False) -> bool:
         """Replace a message's text and buttons; False if Telegram refused (too old, gone)."""
+        await self._before_reply()
         try:
             await self.context.bot.edit_message_text(
                 screen.text,
@@ -196,10 +220,11 @@ def witness_turn(
         turn = await Turn.begin(update, context)
         if turn is None:
             return
-        try:
-            await handler(turn)
-        finally:
-            turn.finish()
+        with replying_as(turn.priority):
+            try:
+                await handler(turn)
+            finally:
+                turn.finish()
 
     return wrapper
 
