@@ -22,6 +22,7 @@ HTTP layer, hands each call straight to the stand-in's dispatch (see `standin._i
 """
 
 from standin._files import StoredFile
+from standin._hold import HeldCall
 from standin._html import HtmlParseError, ParsedText, parse_html
 from standin._inprocess import InProcessRequest
 from standin._model import ApiCall, CallbackAnswer, ChatMessage
@@ -35,6 +36,7 @@ __all__ = [
     "ButtonNotVisible",
     "CallbackAnswer",
     "ChatMessage",
+    "HeldCall",
     "HtmlParseError",
     "InProcessRequest",
     "ParsedText",
