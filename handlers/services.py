@@ -103,13 +103,17 @@ class Sequels:
         return len(self._held)
 
 
-@dataclass
+@dataclass(frozen=True)
 class Unsaved:
-    """The current prompt when it was shown after the session was stored, kept in memory and
-    stored with the next save. Lost on a restart, it only leaves old buttons on: their ticket
-    refuses them. (Message ids need no such care: /delete works on a range, `handlers.wipe`.)"""
+    """The message ids a turn changed after the session was stored (the current prompt, the
+    report's messages on the phone, the review's), kept in memory and stored with the next
+    save. Lost on a restart, they leave old buttons on (their ticket refuses them) or a
+    message of a sent report on the phone until /delete, which works on a range of ids and
+    needs none of them (`handlers.wipe`)."""
 
     prompt: int | None = None
+    shown: tuple[int, ...] = ()
+    review: tuple[int, ...] = ()
 
 
 @dataclass

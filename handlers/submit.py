@@ -159,14 +159,18 @@ async def _seal_and_move(
 
 
 async def _after_sent(turn: Turn, alert_form: str) -> None:
-    """Show the receipt, forget it, then suggest a linked report or offer the wipe."""
+    """Show the receipt, forget it, then suggest a linked report or offer the wipe.
+
+    Only the receipt stays of the report: the review turns into it, and every other message
+    the bot showed of the report (its questions, the review's other parts, answers shown whole)
+    is deleted, even if the witness declines the wipe."""
     session = turn.session
     receipt, review = session.receipt, session.prompt
     if receipt and review is not None and await turn.edit(review, receipt_screen(receipt)):
-        # The review (every answer) turns into the receipt: once the report is sent, the
-        # answers leave the chat even if the witness declines the wipe.
         session.prompt = session.receipt = None
+        await turn.clear_shown(keep=review)
     else:
+        await turn.clear_shown()
         await turn.retire_prompt()
         if receipt and await turn.send(receipt_screen(receipt)) is not None:
             session.receipt = None
@@ -231,7 +235,7 @@ async def add_followup_note(turn: Turn, text: str) -> None:
         await show_current(turn, prefix=full)
         return
     turn.session.followup_notes.append(text)
-    await show_current(turn, prefix=_(texts.FOLLOWUP_GOT))
+    await show_current(turn, brief=True)
 
 
 async def submit_followup(turn: Turn) -> None:
@@ -256,6 +260,7 @@ async def submit_followup(turn: Turn) -> None:
     after = copy.deepcopy(session)
     after.move(Move.ADD)
     if await _seal_and_move(turn, document, after, case_id=None, receipt=False):
+        await turn.clear_shown()
         await turn.retire_prompt()
         await turn.send(notice(texts.FOLLOWUP_SAVED))
         await offer_wipe(turn)

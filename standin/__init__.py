@@ -26,6 +26,7 @@ from standin._files import StoredFile
 from standin._flood import FloodLimits, FloodRecord, TokenBucket, counts_against_limit
 from standin._flood import chat_bucket as chat_bucket
 from standin._flood import overall_bucket as overall_bucket
+from standin._hold import HeldCall
 from standin._html import HtmlParseError, ParsedText, parse_html
 from standin._inprocess import InProcessRequest
 from standin._model import ApiCall, CallbackAnswer, ChatMessage
@@ -41,6 +42,7 @@ __all__ = [
     "ChatMessage",
     "FloodLimits",
     "FloodRecord",
+    "HeldCall",
     "HtmlParseError",
     "InProcessRequest",
     "ParsedText",

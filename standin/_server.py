@@ -22,6 +22,7 @@ from telegram.ext import Application
 
 from standin._files import StoredFile
 from standin._flood import FloodControl, FloodLimits, FloodRecord, counts_against_limit
+from standin._hold import HeldCall
 from standin._methods_bot import BOT_METHODS
 from standin._methods_messages import MESSAGE_METHODS
 from standin._model import ApiCall, CallbackAnswer
@@ -211,6 +212,9 @@ class BotApiStandin:
         world = self._world
         if call.method != "getUpdates":  # polls are counted, not logged: benchmarks make many
             world.calls.append(call)
+        held = world.held.get(call.method.lower())
+        if held and not await held.pop(0).hold():
+            raise ApiError(502, "Bad Gateway")  # never reached Telegram
         injected = world.take_injected(call.method)
         if injected is not None:
             raise injected
@@ -411,6 +415,13 @@ class BotApiStandin:
     def age_messages(self, chat_id: int, seconds: float) -> None:
         """Make every message in one chat `seconds` older."""
         self._world.age_messages(chat_id, seconds)
+
+    def hold_next(self, method: str) -> HeldCall:
+        """Hold the next call to `method` until the test releases it: to stop the bot at an
+        exact point of a turn (`standin._hold`)."""
+        held = HeldCall(method)
+        self._world.held.setdefault(method.lower(), []).append(held)
+        return held
 
     def fail_next(
         self,

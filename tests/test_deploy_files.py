@@ -491,6 +491,11 @@ def test_glossary_kazakh_is_written_with_kazakh_letters() -> None:
 def test_security_md_states_the_rate_limit_the_bot_applies() -> None:
     """An operator sizing their own limits reads the default here, not in the code."""
     text = " ".join(SECURITY.read_text("utf-8").split())
-    stated = re.search(r"`rate_limit_per_minute` messages \((\d+) by default\)", text)
+    # Every update counts (handlers.services.RateLimiter): button presses as well as messages.
+    stated = re.search(
+        r"`rate_limit_per_minute` updates — messages and button presses alike — in any 60 "
+        r"seconds \((\d+) by default",
+        text,
+    )
     assert stated is not None, "SECURITY.md no longer states the flood limit's default"
     assert int(stated.group(1)) == SecurityConfig().rate_limit_per_minute
