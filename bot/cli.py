@@ -58,11 +58,20 @@ def build_parser() -> argparse.ArgumentParser:
         "--format", choices=[f.value for f in ExportFormat], default=ExportFormat.CSV.value
     )
     export.add_argument("--out", type=Path, required=True)
-    export.add_argument("--type", help="only this report type (form id)")
+    export.add_argument(
+        "--type", help="only this report type: detention, ill_treatment, missing_person, addendum"
+    )
     export.add_argument("--since", help="only cases received on or after this day (YYYY-MM-DD)")
     export.add_argument("--database", help="database URL or SQLite path (default: config)")
     export.add_argument(
-        "--lang", choices=LANGUAGES, help="choice answers as words in this language"
+        "--lang",
+        choices=LANGUAGES,
+        help="headers, answers and sheet names in this language (default: en)",
+    )
+    export.add_argument(
+        "--receipt",
+        metavar="CODE",
+        help="only the case of this receipt code (read out by a witness)",
     )
     export.add_argument(
         "--no-attachments", action="store_true", help="decrypt no files, only the cases"

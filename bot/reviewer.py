@@ -13,6 +13,7 @@ import asyncio
 import datetime as dt
 import os
 from collections.abc import Coroutine
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -21,8 +22,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from bot.passphrase import PassphraseUnavailable, read_passphrase
-from handlers.labels import labeller
+from handlers.export_layout import REPORT_TYPES, export_layout
 from storage import chain
+from storage.cases import UnknownReceipt, case_for_receipt
 from storage.crypto.keys import (
     InvalidKeyFile,
     InvalidPublicKey,
@@ -35,7 +37,13 @@ from storage.crypto.keys import (
 )
 from storage.database import Database, StorageUnavailable
 from storage.defuse import one_line
-from storage.export import ExportFormat, ExportRequest, ExportTally, count_cases, export_cases
+from storage.export import (
+    ExportFormat,
+    ExportRequest,
+    ExportTally,
+    count_cases,
+    export_cases,
+)
 from storage.reseal import reseal
 
 EXIT_OK, EXIT_PROBLEM, EXIT_USAGE = 0, 1, 2
@@ -95,6 +103,8 @@ def _open_key(path: Path) -> ReviewerPrivateKey | int:
 
 
 def cmd_export(args: argparse.Namespace, database_url: str) -> int:
+    if args.type is not None and args.type not in REPORT_TYPES:
+        return fail(f"unknown report type {args.type!r}; the types are: {', '.join(REPORT_TYPES)}")
     key = _open_key(args.key)
     if isinstance(key, int):
         return key
@@ -109,16 +119,25 @@ def cmd_export(args: argparse.Namespace, database_url: str) -> int:
         format=ExportFormat(args.format),
         form_id=args.type,
         since=since,
-        labeller=labeller(args.lang) if args.lang else None,
+        layout=export_layout(args.lang or "en"),
         attachments=not args.no_attachments,
     )
-    return _run(_export(database_url, key, request))
+    return _run(_export(database_url, key, request, args.receipt))
 
 
-async def _export(database_url: str, key: ReviewerPrivateKey, request: ExportRequest) -> int:
+async def _export(
+    database_url: str, key: ReviewerPrivateKey, request: ExportRequest, receipt: str | None
+) -> int:
     db = Database(database_url)
     try:
-        total = await count_cases(db, request.form_id, request.since)
+        if receipt is not None:
+            try:
+                async with db.sessions() as session:
+                    case_id = await case_for_receipt(session, receipt)
+            except UnknownReceipt:
+                return fail("no case has this receipt code; check it with the witness")
+            request = replace(request, case_id=case_id)
+        total = await count_cases(db, request.selection)
         columns = (
             TextColumn("decrypting"),
             BarColumn(),
@@ -145,6 +164,8 @@ def _summarise(tally: ExportTally, request: ExportRequest) -> None:
     say(out, f"exported {tally.exported} cases to {request.out}")
     if tally.attachments:
         say(out, f"decrypted {tally.attachments} attachments")
+    if tally.already:
+        say(out, f"{tally.already} attachments already decrypted by an earlier export; kept")
     if not request.attachments:
         say(out, "attachments not decrypted (--no-attachments)")
     if tally.not_for_this_key:

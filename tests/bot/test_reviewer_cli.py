@@ -30,6 +30,12 @@ from tests.storage.cases import (
     written_outside,
 )
 
+
+def read_csv(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
 KUAGER = shutil.which("kuager", path=str(Path(sys.executable).parent)) or "kuager"
 PASSPHRASE = "a long test passphrase"
 
@@ -105,8 +111,8 @@ async def test_export_round_trip_for_both_key_kinds(
         )
         assert result.returncode == 0, result.stderr
         assert "exported 1 cases" in result.stdout
-        row = next(csv.DictReader(out.read_text("utf-8-sig").splitlines()))
-        assert row["narrative"] == NARRATIVES["kk"]
+        (row,) = read_csv(out.with_name(f"{name}_detention.csv"))
+        assert row["What happened"] == NARRATIVES["kk"]
 
 
 async def test_wrong_passphrase_is_one_line_and_status_2(
@@ -268,8 +274,8 @@ async def test_reseal_lets_a_new_reviewer_read_old_cases(
         database_url,
     )
     assert after.returncode == 0 and "exported 1 cases" in after.stdout
-    row = next(csv.DictReader((tmp_path / "a.csv").read_text("utf-8-sig").splitlines()))
-    assert row["narrative"] == NARRATIVES["kk"]
+    (row,) = read_csv(tmp_path / "a_detention.csv")
+    assert row["What happened"] == NARRATIVES["kk"]
     verified = await asyncio.to_thread(kuager, "verify", "--database", database_url)
     assert verified.returncode == 0, "reseal must not touch what the chain covers"
 
@@ -385,8 +391,8 @@ async def test_no_attachments_exports_the_cases_and_decrypts_no_file(
     assert result.returncode == 0, result.stderr
     assert "attachments not decrypted (--no-attachments)" in result.stdout
     assert not (tmp_path / "c_attachments").exists()
-    row = next(csv.DictReader((tmp_path / "c.csv").read_text("utf-8-sig").splitlines()))
-    assert row["narrative"] == NARRATIVES["kk"] and row["attachments"] == ""
+    (row,) = read_csv(tmp_path / "c_detention.csv")
+    assert row["What happened"] == NARRATIVES["kk"] and row["Decrypted files"] == ""
 
 
 def test_a_short_kuager_passphrase_makes_no_key(tmp_path: Path) -> None:
