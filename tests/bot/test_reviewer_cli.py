@@ -422,3 +422,50 @@ async def test_errors_are_one_line_never_a_traceback(keys: Path, tmp_path: Path)
     assert result.returncode == 1
     (line,) = result.stderr.splitlines()
     assert line.startswith("kuager: cannot write the export: [Errno 2] No such file or directory")
+
+
+async def test_receipt_exports_the_case_a_witness_reads_out(
+    keys: Path, database_url: str, tmp_path: Path
+) -> None:
+    alice = public(keys, "alice")
+    db = Database(database_url)
+    try:
+        await store(db, detention("ru"), [alice])
+        wanted = await store(db, detention("kk"), [alice])
+    finally:
+        await db.close()
+    # Read out over the phone: lower case, spaces, an O for a zero
+    spoken = wanted.code.lower().replace("-", " ").replace("0", "o")
+    out = tmp_path / "one.jsonl"
+    command = export_command(keys, out, database_url, "--format", "jsonl", "--receipt", spoken)
+    result = await asyncio.to_thread(kuager, *command)
+    assert result.returncode == 0, result.stderr
+    assert [json.loads(line)["case_id"] for line in out.read_text().splitlines()] == [
+        wanted.case_id
+    ]
+    wrong = export_command(keys, out, database_url, "--receipt", "0000-0000-0000-0000")
+    refused = await asyncio.to_thread(kuager, *wrong)
+    assert refused.returncode == 2
+    assert refused.stderr.splitlines() == [
+        "kuager: no case has this receipt code; check it with the witness"
+    ]
+
+
+def test_an_unknown_type_is_an_error_that_lists_the_types(tmp_path: Path) -> None:
+    command = ["export", "--key", "x.key", "--out", str(tmp_path / "c.csv"), "--type", "detained"]
+    result = kuager(*command, "--database", str(tmp_path / "none.db"))
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [
+        "kuager: unknown report type 'detained'; the types are: "
+        "detention, ill_treatment, missing_person, addendum"
+    ]
+    assert list(tmp_path.iterdir()) == [], "nothing written, no database made"
+
+
+def test_the_readme_shows_every_export_option() -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text("utf-8")
+    shown = kuager("export", "--help").stdout
+    options = {word for word in shown.split() if word.startswith("--") and word != "--help"}
+    options = {option.strip("[],") for option in options}
+    assert options >= {"--receipt", "--lang", "--type", "--no-attachments"}
+    assert {option for option in options if option not in readme} == set()

@@ -441,3 +441,24 @@ async def test_an_attachment_id_that_is_no_id_is_a_missing_attachment(
     tally = await export_cases(db, reviewer_key, ask(tmp_path / "c.csv", ExportFormat.CSV))
     assert tally.exported == 1
     assert tally.attachment_problems == [f"{case.case_id}: attachment 1 is missing or altered"]
+
+
+async def test_an_attachment_already_exported_is_not_decrypted_again_unless_it_changed(
+    db: Database, reviewer_key: ReviewerPrivateKey, tmp_path: Path
+) -> None:
+    ref = await forged_file(db, reviewer_key.public)
+    case = await forge(db, reviewer_key.public, detention(attachments=[ref]))
+    written = tmp_path / "c_attachments" / case.case_id / "01_photo"
+    request = ask(tmp_path / "c.csv", ExportFormat.CSV)
+    first = await export_cases(db, reviewer_key, request)
+    assert (first.attachments, first.already) == (1, 0)
+    # When the reviewer exports again, the file is kept as it is (and still listed)
+    again = await export_cases(db, reviewer_key, request)
+    assert (again.attachments, again.already, again.ok) == (0, 1, True)
+    assert read_csv(table(request.out, "detention"))[0]["Decrypted files"].endswith("01_photo")
+    # But a file cut short (an export stopped half-way) or changed is decrypted afresh
+    for damaged in (PHOTO[:100], b"X" + PHOTO[1:]):
+        written.write_bytes(damaged)
+        redone = await export_cases(db, reviewer_key, request)
+        assert (redone.attachments, redone.already) == (1, 0)
+        assert written.read_bytes() == PHOTO
