@@ -107,7 +107,7 @@ async def open_cases(
         except (TamperedCase, NotARecipient, ValueError):
             tally.tampered.append(case_id)
             continue
-        yield OpenedCase(case_id, form, day, document)
+        yield OpenedCase(case_id, form, day, document, plain)
 
 
 def _well_formed(document: Any, case_id: str) -> bool:

@@ -10,11 +10,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import Counter
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
-from storage.export.cells import CellValue, cell
+from storage.export.cells import CellValue, reader
 from storage.export.layout import Column, Fact, FormLayout, Layout, Source, Table
 
 
@@ -26,6 +27,8 @@ class OpenedCase:
     form_id: str
     received_day: dt.date
     document: dict[str, Any]
+    sealed_text: bytes = b""
+    """The document as it was sealed (JSON): spilled as is, not encoded again."""
 
     @property
     def answers(self) -> dict[str, Any]:
@@ -74,6 +77,7 @@ class CaseFacts:
     def form(self) -> FormLayout:
         return self.layout.form(self.case.form_id)
 
+    @cached_property
     def people(self) -> list[Mapping[str, Any]]:
         """The people the case is about; at least one, named or not, so counts per person
         include a report that lists nobody."""
@@ -94,80 +98,90 @@ class CaseFacts:
         gaps = test(self.case.answers)
         return "; ".join(self.layout.gap_words.get(g, g) for g in gaps) or None
 
-    def fact(self, column: Column, person_no: int) -> CellValue:
-        case, doc = self.case, self.case.document
-        match column.fact:
-            case Fact.CASE_ID:
-                return case.case_id
-            case Fact.FORM:
-                return self.layout.form_names.get(case.form_id, case.form_id)
-            case Fact.FORM_ID:
-                return case.form_id
-            case Fact.FORM_VERSION:
-                version = doc.get("form", {}).get("version")
-                return version if isinstance(version, int) else None
-            case Fact.RECEIVED:
-                return case.received_day
-            case Fact.SUBMITTED:
-                return _text(doc.get("submitted_at"))
-            case Fact.LANGUAGE:
-                return _text(doc.get("language"))
-            case Fact.GROUP:
-                return self.links.shared_group(case)
-            case Fact.ADDENDUM_TO:
-                return case.link("addendum_to")
-            case Fact.SAME_PERSON:
-                return self.links.same_person.get(case.case_id)
-            case Fact.FILES:
-                return "; ".join(self.files) or None
-            case Fact.FILE_COUNT:
-                return len(doc.get("attachments", []))
-            case Fact.PEOPLE:
-                return len(self.people())
-            case Fact.ADDITIONS:
-                return self.links.additions[case.case_id]
-            case Fact.UN_GAPS:
-                return self.un_gaps()
-            case Fact.PERSON_NO:
-                return person_no
-            case Fact.ANSWERS_JSON:
-                return json.dumps(doc.get("answers", {}), ensure_ascii=False)
-            case Fact.FLAG:
-                flag = doc.get("flags", {}).get(column.field)
-                if not isinstance(flag, bool):
-                    return None
-                return self.layout.yes_no[0] if flag else self.layout.yes_no[1]
-        return None
+    def flag(self, name: str) -> CellValue:
+        flag = self.case.document.get("flags", {}).get(name)
+        if not isinstance(flag, bool):
+            return None
+        return self.layout.yes_no[0] if flag else self.layout.yes_no[1]
 
 
 def _text(value: Any) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def row(
-    facts: CaseFacts, columns: Sequence[Column], person: Mapping[str, Any], person_no: int
-) -> list[CellValue]:
-    answers, statuses = facts.case.answers, facts.layout.statuses
-    values: list[CellValue] = []
-    for column in columns:
-        if column.source is Source.CASE:
-            values.append(facts.fact(column, person_no))
-        else:
-            scope = person if column.source is Source.PERSON else answers
-            values.append(cell(scope.get(column.field), column, statuses))
-    return values
+Getter = Callable[[CaseFacts, Mapping[str, Any], int], CellValue]
+"""(case, person, person's number) → one column's cell."""
 
 
-def rows(facts: CaseFacts, table: Table) -> Iterator[list[CellValue]]:
+_Fact = Callable[[CaseFacts, int], CellValue]
+_FACTS: dict[Fact, _Fact] = {
+    Fact.CASE_ID: lambda f, n: f.case.case_id,
+    Fact.FORM: lambda f, n: f.layout.form_names.get(f.case.form_id, f.case.form_id),
+    Fact.FORM_ID: lambda f, n: f.case.form_id,
+    Fact.FORM_VERSION: lambda f, n: _number(f.case.document.get("form", {}).get("version")),
+    Fact.RECEIVED: lambda f, n: f.case.received_day,
+    Fact.SUBMITTED: lambda f, n: _text(f.case.document.get("submitted_at")),
+    Fact.LANGUAGE: lambda f, n: _text(f.case.document.get("language")),
+    Fact.GROUP: lambda f, n: f.links.shared_group(f.case),
+    Fact.ADDENDUM_TO: lambda f, n: f.case.link("addendum_to"),
+    Fact.SAME_PERSON: lambda f, n: f.links.same_person.get(f.case.case_id),
+    Fact.FILES: lambda f, n: "; ".join(f.files) or None,
+    Fact.FILE_COUNT: lambda f, n: len(f.case.document.get("attachments", [])),
+    Fact.PEOPLE: lambda f, n: len(f.people),
+    Fact.ADDITIONS: lambda f, n: f.links.additions[f.case.case_id],
+    Fact.UN_GAPS: lambda f, n: f.un_gaps(),
+    Fact.PERSON_NO: lambda f, n: n,
+    Fact.ANSWERS_JSON: lambda f, n: json.dumps(f.case.answers, ensure_ascii=False),
+}
+
+
+def _number(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def getter(column: Column, statuses: Mapping[str, str]) -> Getter:
+    """How one column gets its cell, worked out once per export rather than once per cell."""
+    if column.source is Source.CASE:
+        if column.fact is Fact.FLAG:
+            name = column.field
+            return lambda facts, person, number: facts.flag(name)
+        fact = _FACTS.get(column.fact) if column.fact else None
+        if fact is None:
+            return lambda facts, person, number: None
+        return lambda facts, person, number: fact(facts, number)
+    read, name = reader(column, statuses), column.field
+    if column.source is Source.PERSON:
+        return lambda facts, person, number: read(person.get(name))
+    return lambda facts, person, number: read(facts.case.answers.get(name))
+
+
+@dataclass
+class Plan:
+    """Each table's getters for each report type, made the first time a type comes up."""
+
+    layout: Layout
+    _made: dict[tuple[str, str], tuple[Getter, ...] | None] = field(default_factory=dict)
+
+    def getters(self, table: Table, form_id: str) -> tuple[Getter, ...] | None:
+        made = self._made.get((table.key, form_id), ())
+        if made == ():
+            columns = self.layout.columns(table, form_id)
+            statuses = self.layout.statuses
+            made = None if columns is None else tuple(getter(c, statuses) for c in columns)
+            self._made[(table.key, form_id)] = made
+        return made
+
+
+def rows(facts: CaseFacts, table: Table, plan: Plan) -> Iterator[list[CellValue]]:
     """The rows `table` has for this case: none, one, or one per person."""
-    columns = facts.layout.columns(table, facts.case.form_id)
-    if columns is None:
+    getters = plan.getters(table, facts.case.form_id)
+    if getters is None:
         return
     if not table.per_person:
-        yield row(facts, columns, {}, 1)
+        yield [get(facts, {}, 1) for get in getters]
         return
-    for number, person in enumerate(facts.people(), start=1):
-        yield row(facts, columns, person, number)
+    for number, person in enumerate(facts.people, start=1):
+        yield [get(facts, person, number) for get in getters]
 
 
 def in_table(layout: Layout, table: Table, form_id: str) -> bool:

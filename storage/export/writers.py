@@ -93,12 +93,12 @@ def _xlsx_cell(sheet: Any, value: CellValue) -> Any:
 
 
 def _csv_text(value: CellValue) -> str:
+    if type(value) is str:
+        return defuse(cell_text(value))
     if value is None:
         return ""
     if isinstance(value, dt.date):
         return value.isoformat()
-    if isinstance(value, str):
-        return defuse(cell_text(value))
     return str(value)
 
 
