@@ -168,7 +168,8 @@ def reader(column: Column, statuses: Mapping[str, str]) -> Reader:
     """How `column` reads an answer, worked out once per column rather than once per cell:
     an export reads millions of cells."""
     if column.part is Part.STATUS:
-        return lambda value: status(value, statuses)
+        not_asked = statuses.get(NOT_ASKED, NOT_ASKED)
+        return lambda value: not_asked if value is None else status(value, statuses)
     shaped = _VALUES[column.shape]
     if column.shape is Shape.WORD:
         words = column.words

@@ -30,7 +30,7 @@ class OpenedCase:
     sealed_text: bytes = b""
     """The document as it was sealed (JSON): spilled as is, not encoded again."""
 
-    @property
+    @cached_property
     def answers(self) -> dict[str, Any]:
         answers = self.document.get("answers", {})
         return answers if isinstance(answers, dict) else {}

@@ -92,9 +92,23 @@ def _xlsx_cell(sheet: Any, value: CellValue) -> Any:
     return text
 
 
-def _csv_text(value: CellValue) -> str:
+_SHORT = 64
+
+
+def _safe(text: str) -> str:
+    return defuse(cell_text(text))
+
+
+def _csv_cell(value: CellValue, seen: dict[str, str]) -> str:
+    """A cell as CSV text, defused; short texts (words, codes, names) repeat on every row,
+    so each is made safe once per export and looked up after that."""
     if type(value) is str:
-        return defuse(cell_text(value))
+        if len(value) > _SHORT:
+            return _safe(value)
+        safe = seen.get(value)
+        if safe is None:
+            safe = seen[value] = _safe(value)
+        return safe
     if value is None:
         return ""
     if isinstance(value, dt.date):
@@ -110,6 +124,7 @@ class CsvFiles:
     def __init__(self, out: Path, main: str, main_handle: IO[str]) -> None:
         self._out, self._main, self._main_handle = out, main, main_handle
         self._stack = contextlib.ExitStack()
+        self._seen: dict[str, str] = {}
 
     def path(self, table: Table) -> Path:
         if table.key == self._main:
@@ -127,15 +142,16 @@ class CsvFiles:
         writer = csv.writer(handle, lineterminator="\r\n")
         # A header is ours, but defused like a cell all the same.
         writer.writerow([defuse(one_line(h)) for h in table.headers()])
-        return _CsvOut(writer)
+        return _CsvOut(writer, self._seen)
 
     def close(self) -> None:
         self._stack.close()
 
 
 class _CsvOut:
-    def __init__(self, writer: Any) -> None:
-        self._writer = writer
+    def __init__(self, writer: Any, seen: dict[str, str]) -> None:
+        self._writer, self._seen = writer, seen
 
     def append(self, values: Sequence[CellValue]) -> None:
-        self._writer.writerow([_csv_text(v) for v in values])
+        seen = self._seen
+        self._writer.writerow([_csv_cell(v, seen) for v in values])
