@@ -21,7 +21,7 @@ from typing import TypeVar
 from bot.reviewer import EXIT_OK, EXIT_PROBLEM, _open_key, _run, err, fail, out, say
 from handlers.forms import wgeid_gaps
 from handlers.labels import labeller
-from storage.casefile import CaseFile, CaseQuery, list_cases, read_case
+from storage.casefile import CaseFile, CaseQuery, flatten, list_cases, read_case
 from storage.crypto.envelope import NotARecipient, TamperedCase
 from storage.crypto.keys import ReviewerPrivateKey, ReviewerPublicKey
 from storage.database import Database
@@ -36,7 +36,6 @@ from storage.events import (
     status_event,
     text_event,
 )
-from storage.export import flatten
 
 FIRST_WORDS = 8
 

@@ -274,11 +274,20 @@ def build_parser() -> argparse.ArgumentParser:
         help="file format",
     )
     export.add_argument("--out", type=Path, required=True, help="the file to write")
-    export.add_argument("--type", help="only this report type (form id)")
+    export.add_argument(
+        "--type", help="only this report type: detention, ill_treatment, missing_person, addendum"
+    )
     export.add_argument("--since", help="only cases received on or after this day (YYYY-MM-DD)")
     export.add_argument("--database", help=DATABASE_HELP)
     export.add_argument(
-        "--lang", choices=LANGUAGES, help="choice answers as words in this language"
+        "--lang",
+        choices=LANGUAGES,
+        help="headers, answers and sheet names in this language (default: en)",
+    )
+    export.add_argument(
+        "--receipt",
+        metavar="CODE",
+        help="only the case of this receipt code (read out by a witness)",
     )
     export.add_argument(
         "--no-attachments", action="store_true", help="decrypt no files, only the cases"

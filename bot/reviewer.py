@@ -13,6 +13,7 @@ import asyncio
 import datetime as dt
 import os
 from collections.abc import Coroutine
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -22,11 +23,11 @@ from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from bot.passphrase import PassphraseUnavailable, read_passphrase
 from bot.reaching import describe, place
-from handlers.labels import labeller
+from handlers.export_layout import REPORT_TYPES, export_layout
 from handlers.summary_page import summary_fields, summary_html
 from handlers.wgeid import NotMissingPerson, draft_submission
 from storage import chain
-from storage.cases import is_object_id
+from storage.cases import UnknownReceipt, case_for_receipt, derive_receipt, is_object_id
 from storage.crypto.keys import (
     InvalidKeyFile,
     InvalidPublicKey,
@@ -44,6 +45,7 @@ from storage.export import (
     ExportRequest,
     ExportTally,
     OpenedCase,
+    Selection,
     count_cases,
     export_cases,
     open_cases,
@@ -110,6 +112,8 @@ def _open_key(path: Path) -> ReviewerPrivateKey | int:
 
 
 def cmd_export(args: argparse.Namespace, database_url: str) -> int:
+    if args.type is not None and args.type not in REPORT_TYPES:
+        return fail(f"unknown report type {args.type!r}; the types are: {', '.join(REPORT_TYPES)}")
     key = _open_key(args.key)
     if isinstance(key, int):
         return key
@@ -124,16 +128,26 @@ def cmd_export(args: argparse.Namespace, database_url: str) -> int:
         format=ExportFormat(args.format),
         form_id=args.type,
         since=since,
-        labeller=labeller(args.lang) if args.lang else None,
+        layout=export_layout(args.lang or "en"),
         attachments=not args.no_attachments,
     )
-    return _run(_export(database_url, key, request), database_url)
+    return _run(_export(database_url, key, request, args.receipt), database_url)
 
 
-async def _export(database_url: str, key: ReviewerPrivateKey, request: ExportRequest) -> int:
+async def _export(
+    database_url: str, key: ReviewerPrivateKey, request: ExportRequest, receipt: str | None
+) -> int:
     db = Database(database_url)
     try:
-        total = await count_cases(db, request.form_id, request.since)
+        if receipt is not None:
+            try:
+                found = derive_receipt(receipt)
+                async with db.sessions() as session:
+                    case_id = await case_for_receipt(session, found)
+            except UnknownReceipt:
+                return fail("no case has this receipt code; check it with the witness")
+            request = replace(request, case_id=case_id)
+        total = await count_cases(db, request.selection)
         columns = (
             TextColumn("decrypting"),
             BarColumn(),
@@ -160,6 +174,8 @@ def _summarise(tally: ExportTally, request: ExportRequest) -> None:
     say(out, f"exported {tally.exported} cases to {request.out}")
     if tally.attachments:
         say(out, f"decrypted {tally.attachments} attachments")
+    if tally.already:
+        say(out, f"{tally.already} attachments already decrypted by an earlier export; kept")
     if not request.attachments:
         say(out, "attachments not decrypted (--no-attachments)")
     if tally.not_for_this_key:
@@ -224,7 +240,7 @@ async def _open_one(database_url: str, key: ReviewerPrivateKey, case_id: str) ->
     db = Database(database_url)
     try:
         async with db.sessions() as session, session.begin():
-            found = [c async for c in open_cases(session, key, tally, only_case=case_id)]
+            found = [c async for c in open_cases(session, key, tally, Selection(case_id=case_id))]
     finally:
         await db.close()
     if tally.tampered:

@@ -19,6 +19,7 @@ from telegram.error import TelegramError
 from handlers import texts
 from handlers.flow import show_current
 from handlers.forms import (
+    ADDENDUM_FORM,
     CARRIED,
     TOO_LONG,
     AttachmentRef,
@@ -54,7 +55,6 @@ from storage.events import witness_events
 
 logger = logging.getLogger(__name__)
 
-ADDENDUM_FORM = "addendum"
 MAX_NOTE = 4000
 MAX_FOLLOWUP_NOTES = 50
 """Messages in one addition. A follow-up is held in memory until sent (`Sequel`): 50 notes of
