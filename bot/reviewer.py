@@ -51,6 +51,7 @@ from storage.export import (
     open_cases,
 )
 from storage.reseal import reseal
+from storage.sameperson import export_column
 from storage.summary import read_summary
 from storage.summary_html import write_page
 from storage.wgeid_docx import DraftNotWritten, check_target, write_submission
@@ -130,6 +131,7 @@ def cmd_export(args: argparse.Namespace, database_url: str) -> int:
         since=since,
         layout=export_layout(args.lang or "en"),
         attachments=not args.no_attachments,
+        same_person=export_column,
     )
     return _run(_export(database_url, key, request, args.receipt), database_url)
 

@@ -16,9 +16,10 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from storage.casepeople import DaySpan, PersonRecord, people_of
 from storage.personnames import (
@@ -29,6 +30,9 @@ from storage.personnames import (
     compare_names,
     normalise_name,
 )
+
+if TYPE_CHECKING:
+    from storage.export import Person
 
 __all__ = [
     "MAX_DAYS",
@@ -41,6 +45,7 @@ __all__ = [
     "SameLink",
     "SamePersonGroup",
     "apply_decisions",
+    "export_column",
     "group_id",
     "groups_by_case",
     "normalise_name",
@@ -398,3 +403,22 @@ def apply_decisions(
     records = {m.person.key: m.person for g in groups for m in g.members}
     links = [link for g in groups for link in g.links]
     return _group(records, links, max_days, _Verdicts.of(decisions, groups))
+
+
+def export_column(people: Sequence[Person]) -> dict[str, str]:
+    """`kuager export`'s possible-same-person column: case id → group id(s), for the people
+    of the cases being exported (`ExportRequest.same_person`)."""
+    cases: dict[str, Person] = {}
+    for person in people:
+        cases.setdefault(person.case_id, person)
+    records = [
+        record
+        for first in cases.values()
+        for record in people_of(
+            first.case_id,
+            first.form_id,
+            {"answers": first.answers},
+            received_day=first.received_day,
+        )
+    ]
+    return groups_by_case(possible_same_person(records))

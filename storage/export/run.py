@@ -45,6 +45,7 @@ class Person:
 
     case_id: str
     form_id: str
+    received_day: dt.date
     number: int
     details: Mapping[str, Any]
     """The person's own answers (name, sex, age...), as stored."""
@@ -187,7 +188,9 @@ def _people(spill: _Spill, layout: Layout, links: Links) -> Iterator[Person]:
         if layout.form(case.form_id).addition or case.form_id not in layout.forms:
             continue
         for number, details in enumerate(facts.people, start=1):
-            yield Person(case.case_id, case.form_id, number, details, case.answers)
+            yield Person(
+                case.case_id, case.form_id, case.received_day, number, details, case.answers
+            )
 
 
 def _widths(layout: Layout, table: Table) -> list[int]:

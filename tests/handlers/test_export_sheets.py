@@ -22,6 +22,7 @@ from storage.cases import CaseDocument
 from storage.crypto.keys import ReviewerPrivateKey
 from storage.database import Database
 from storage.export import ExportFormat, ExportRequest, export_cases
+from storage.sameperson import export_column
 from tests.storage.cases import detention, store
 
 TODAY = dt.date(2022, 1, 20)
@@ -258,3 +259,25 @@ async def test_jsonl_keeps_skipped_apart_from_dont_know(
     assert missing["statuses"] == {"age": "dont_know", "citizenship": "skipped"}
     assert missing["wgeid_gaps"] == []
     assert detained["statuses"] == {"victims.1.name": "prefer_not", "victims.1.age": "dont_know"}
+
+
+async def test_three_spellings_of_one_missing_man_share_a_possible_same_person_id(
+    db: Database, reviewer_key: ReviewerPrivateKey, tmp_path: Path
+) -> None:
+    # Given one missing man registered in Kazakh, Russian and Latin spellings by three people,
+    # and another man whose first name differs
+    spellings = ("Махамбет Әбжан", "Махамбет Абжан", "Makhambet Abzhan")
+    same = [
+        await store(db, missing_person(full_name=name, age="34"), [reviewer_key.public])
+        for name in spellings
+    ]
+    other = await store(
+        db, missing_person(full_name="Мархабат Әбжан", age="34"), [reviewer_key.public]
+    )
+    # When the reviewer exports with the same-person matcher the CLI uses
+    await export(db, reviewer_key, tmp_path / "c.xlsx", same_person=export_column)
+    cases = {c["Case"]: c for c in sheet_rows(openpyxl.load_workbook(tmp_path / "c.xlsx")["Cases"])}
+    # Then the three share one group id, and the other man has none
+    groups = {cases[s.case_id]["Possible same person"] for s in same}
+    assert len(groups) == 1 and None not in groups and "" not in groups, groups
+    assert cases[other.case_id]["Possible same person"] in (None, "")
