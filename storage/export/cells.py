@@ -16,6 +16,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, TypeAlias
 
 from storage.export.layout import Column, Part, Shape
+from storage.regions import region_of_place
 
 CellValue: TypeAlias = str | int | float | dt.date | None
 
@@ -109,7 +110,8 @@ def _place(value: Any, part: Part, words: Mapping[str, str]) -> CellValue:
     if not isinstance(value, dict):
         return _as_text(value) if part is Part.REGION else None
     if part is Part.REGION:
-        return _word(value.get("region"), words)
+        # A shared location names no region: the one its coordinates lie in.
+        return _word(region_of_place(value), words)
     if part is Part.TOWN:
         return _as_text(value.get("town"))
     found = value.get(part.value)

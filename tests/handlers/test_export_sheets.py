@@ -281,3 +281,17 @@ async def test_three_spellings_of_one_missing_man_share_a_possible_same_person_i
     groups = {cases[s.case_id]["Possible same person"] for s in same}
     assert len(groups) == 1 and None not in groups and "" not in groups, groups
     assert cases[other.case_id]["Possible same person"] in (None, "")
+
+
+async def test_a_place_shared_as_coordinates_gets_its_region(
+    db: Database, reviewer_key: ReviewerPrivateKey, tmp_path: Path
+) -> None:
+    # Given a relative who shared the location where he was last seen (Taldykorgan), no region
+    where = {"region": None, "town": None, "lat": 45.017, "lon": 78.382}
+    case = await store(db, missing_person(last_seen_where=where), [reviewer_key.public])
+    # When the reviewer exports
+    await export(db, reviewer_key, tmp_path / "c.xlsx")
+    (person,) = sheet_rows(openpyxl.load_workbook(tmp_path / "c.xlsx")["People"])
+    # Then the region is the one the point lies in, in the analyst's words
+    assert person["Case"] == case.case_id
+    assert person["Place: region"] == "Jetisu Region"
