@@ -92,7 +92,8 @@ def _xlsx_cell(sheet: Any, value: CellValue) -> Any:
     return text
 
 
-_SHORT = 64
+_SHORT = 31
+"""Longer than a word or a code (a case id has 32 characters): not worth remembering."""
 
 
 def _safe(text: str) -> str:
