@@ -81,6 +81,18 @@ def build_parser() -> argparse.ArgumentParser:
     reseal.add_argument("--add", required=True, help="the new public key line, or its .pub file")
     reseal.add_argument("--database", help="database URL or SQLite path (default: config)")
 
+    desk = sub.add_parser(
+        "desk",
+        help="read cases in your browser: decrypted in memory, served on 127.0.0.1 only",
+    )
+    desk.add_argument("--key", type=Path, required=True, help="your private key file")
+    desk.add_argument("--database", help="database URL or SQLite path (default: config)")
+    desk.add_argument("--port", type=int, default=0, help="loopback port (default: any free)")
+    desk.add_argument(
+        "--no-browser", action="store_true", help="only print the link, open no browser"
+    )
+    desk.add_argument("--lang", choices=LANGUAGES, help="the page's language at first")
+
     db = sub.add_parser("db", help="database schema")
     db_sub = db.add_subparsers(dest="db_command", required=True)
     upgrade = db_sub.add_parser("upgrade", help="apply migrations")
@@ -123,6 +135,12 @@ def cmd_verify(args: argparse.Namespace, config: Config) -> int:
 
 def cmd_reseal(args: argparse.Namespace, config: Config) -> int:
     return reviewer.cmd_reseal(args, database_url(args, config))
+
+
+def cmd_desk(args: argparse.Namespace, config: Config) -> int:
+    from bot.desk.command import cmd_desk as desk
+
+    return desk(args, database_url(args, config), config.desk)
 
 
 def cmd_db(args: argparse.Namespace, config: Config) -> int:
@@ -191,6 +209,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Config], int]] = {
     "export": cmd_export,
     "verify": cmd_verify,
     "reseal": cmd_reseal,
+    "desk": cmd_desk,
     "db": cmd_db,
     "draft-key": cmd_draft_key,
     "run": cmd_run,
