@@ -136,6 +136,7 @@ async def housekeeping(context: KuagerContext) -> None:
         logger.warning("storage_unavailable at=housekeeping")
         return
     # Also a retry of the checkpoints a send or a wipe could not finish.
-    await services.scrub(at="housekeeping")
+    if not await services.db.checkpoint():
+        logger.info("checkpoint_deferred at=housekeeping")
     if drafts or files:
         logger.info("housekeeping drafts_erased=%d files_erased=%d", drafts, files)

@@ -8,7 +8,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from bot import reviewer
+from bot import casework, reviewer
 from bot.config import Config, ConfigError, default_config_path, load_config
 from handlers.i18n import LANGUAGES
 from storage.crypto.drafts import DraftKeys
@@ -68,6 +68,21 @@ def build_parser() -> argparse.ArgumentParser:
         "--no-attachments", action="store_true", help="decrypt no files, only the cases"
     )
 
+    wgeid = sub.add_parser(
+        "wgeid", help="draft a UN WGEID submission (.docx) from a missing-person case"
+    )
+    wgeid.add_argument("case", help="the case id, as in an export")
+    wgeid.add_argument("--key", type=Path, required=True, help="your private key file")
+    wgeid.add_argument("--out", type=Path, required=True, help="the .docx file to write")
+    wgeid.add_argument("--force", action="store_true", help="replace the file if it exists")
+    wgeid.add_argument("--database", help="database URL or SQLite path (default: config)")
+
+    summary = sub.add_parser("summary", help="an offline HTML page of charts over your cases")
+    summary.add_argument("--key", type=Path, required=True, help="your private key file")
+    summary.add_argument("--out", type=Path, required=True, help="the .html file to write")
+    summary.add_argument("--lang", choices=LANGUAGES, default="en", help="the page's language")
+    summary.add_argument("--database", help="database URL or SQLite path (default: config)")
+
     verify = sub.add_parser("verify", help="check that no case was deleted, reordered or altered")
     verify.add_argument("--database", help="database URL or SQLite path (default: config)")
     verify.add_argument(
@@ -80,6 +95,8 @@ def build_parser() -> argparse.ArgumentParser:
     reseal.add_argument("--key", type=Path, required=True, help="a private key that opens them")
     reseal.add_argument("--add", required=True, help="the new public key line, or its .pub file")
     reseal.add_argument("--database", help="database URL or SQLite path (default: config)")
+
+    casework.add_parsers(sub)
 
     desk = sub.add_parser(
         "desk",
@@ -129,12 +146,40 @@ def cmd_export(args: argparse.Namespace, config: Config) -> int:
     return reviewer.cmd_export(args, database_url(args, config))
 
 
+def cmd_wgeid(args: argparse.Namespace, config: Config) -> int:
+    return reviewer.cmd_wgeid(args, database_url(args, config))
+
+
+def cmd_summary(args: argparse.Namespace, config: Config) -> int:
+    return reviewer.cmd_summary(args, database_url(args, config))
+
+
 def cmd_verify(args: argparse.Namespace, config: Config) -> int:
     return reviewer.cmd_verify(args, database_url(args, config))
 
 
 def cmd_reseal(args: argparse.Namespace, config: Config) -> int:
     return reviewer.cmd_reseal(args, database_url(args, config))
+
+
+def cmd_cases(args: argparse.Namespace, config: Config) -> int:
+    return casework.cmd_cases(args, database_url(args, config))
+
+
+def cmd_show(args: argparse.Namespace, config: Config) -> int:
+    return casework.cmd_show(args, database_url(args, config))
+
+
+def cmd_status(args: argparse.Namespace, config: Config) -> int:
+    return casework.cmd_status(args, database_url(args, config), config.reviewer_keys())
+
+
+def cmd_note(args: argparse.Namespace, config: Config) -> int:
+    return casework.cmd_note(args, database_url(args, config), config.reviewer_keys())
+
+
+def cmd_reply(args: argparse.Namespace, config: Config) -> int:
+    return casework.cmd_reply(args, database_url(args, config), config.reviewer_keys())
 
 
 def cmd_desk(args: argparse.Namespace, config: Config) -> int:
@@ -207,9 +252,16 @@ def cmd_i18n(args: argparse.Namespace, config: Config) -> int:
 COMMANDS: dict[str, Callable[[argparse.Namespace, Config], int]] = {
     "keygen": cmd_keygen,
     "export": cmd_export,
+    "wgeid": cmd_wgeid,
+    "summary": cmd_summary,
     "verify": cmd_verify,
     "reseal": cmd_reseal,
     "desk": cmd_desk,
+    "cases": cmd_cases,
+    "show": cmd_show,
+    "status": cmd_status,
+    "note": cmd_note,
+    "reply": cmd_reply,
     "db": cmd_db,
     "draft-key": cmd_draft_key,
     "run": cmd_run,

@@ -1,4 +1,4 @@
-"""The reviewer's commands: keygen, export, verify, reseal. Each returns an exit status.
+"""The reviewer's commands: keygen, export, wgeid, summary, verify, reseal. Each returns a status.
 
 They run on a reviewer's own laptop against a copy of the sealed database (or on the server
 for `verify`, which needs no key). Errors are one line on stderr, never a traceback, and
@@ -22,7 +22,10 @@ from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from bot.passphrase import PassphraseUnavailable, read_passphrase
 from handlers.labels import labeller
+from handlers.summary_page import summary_fields, summary_html
+from handlers.wgeid import NotMissingPerson, draft_submission
 from storage import chain
+from storage.cases import is_object_id
 from storage.crypto.keys import (
     InvalidKeyFile,
     InvalidPublicKey,
@@ -35,8 +38,19 @@ from storage.crypto.keys import (
 )
 from storage.database import Database, StorageUnavailable
 from storage.defuse import one_line
-from storage.export import ExportFormat, ExportRequest, ExportTally, count_cases, export_cases
+from storage.export import (
+    ExportFormat,
+    ExportRequest,
+    ExportTally,
+    OpenedCase,
+    count_cases,
+    export_cases,
+    open_cases,
+)
 from storage.reseal import reseal
+from storage.summary import read_summary
+from storage.summary_html import write_page
+from storage.wgeid_docx import DraftNotWritten, check_target, write_submission
 
 EXIT_OK, EXIT_PROBLEM, EXIT_USAGE = 0, 1, 2
 err = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
@@ -158,6 +172,99 @@ def _summarise(tally: ExportTally, request: ExportRequest) -> None:
         say(err, f"SKIPPED: {problem}")
 
 
+def cmd_wgeid(args: argparse.Namespace, database_url: str) -> int:
+    """A WGEID submission draft (.docx) of one missing-person case."""
+    case_id: str = args.case
+    if not is_object_id(case_id):
+        return fail(f"{case_id[:80]} is not a case id (they look like the ids in an export)")
+    try:
+        check_target(args.out, replace=args.force)
+    except DraftNotWritten as exc:
+        return fail(str(exc))
+    key = _open_key(args.key)
+    if isinstance(key, int):
+        return key
+    return _run(_wgeid(database_url, key, case_id, args.out, args.force))
+
+
+async def _wgeid(
+    database_url: str, key: ReviewerPrivateKey, case_id: str, target: Path, replace: bool
+) -> int:
+    case = await _open_one(database_url, key, case_id)
+    if isinstance(case, int):
+        return case
+    answers = case.document.get("answers", {})
+    try:
+        submission = draft_submission(
+            case.case_id, case.form_id, case.received_day, answers, dt.date.today()
+        )
+    except NotMissingPerson:
+        return fail(
+            f"case {case_id} is a {case.form_id[:40]} report; "
+            "a WGEID draft is made only from a missing-person report"
+        )
+    try:
+        write_submission(submission, target, replace=replace)
+    except DraftNotWritten as exc:
+        return fail(str(exc))
+    except OSError as exc:
+        return fail(f"cannot write the draft: {exc}", EXIT_PROBLEM)
+    say(out, f"WGEID draft of case {case_id} written to {target}")
+    if submission.urgent:
+        say(out, "URGENT: last seen less than three months ago")
+    for item in submission.missing:
+        say(out, f"to complete: {item}")
+    return EXIT_OK
+
+
+async def _open_one(database_url: str, key: ReviewerPrivateKey, case_id: str) -> OpenedCase | int:
+    """The one case with this id, decrypted; or the status after saying why not."""
+    tally = ExportTally()
+    db = Database(database_url)
+    try:
+        async with db.sessions() as session, session.begin():
+            found = [c async for c in open_cases(session, key, tally, only_case=case_id)]
+    finally:
+        await db.close()
+    if tally.tampered:
+        say(err, f"TAMPERED: case {case_id} does not authenticate")
+        return EXIT_PROBLEM
+    if not found:
+        return fail(f"no case {case_id} that this key can open")
+    return found[0]
+
+
+def cmd_summary(args: argparse.Namespace, database_url: str) -> int:
+    """The offline summary page (HTML with its charts inline) of every case the key opens."""
+    target: Path = args.out
+    if target.suffix.lower() not in (".html", ".htm"):
+        return fail(f"{target.name} does not end in .html")
+    if target.is_symlink():
+        return fail(f"{target} is a symbolic link; give the path of a real file")
+    key = _open_key(args.key)
+    if isinstance(key, int):
+        return key
+    return _run(_summary(database_url, key, target, args.lang))
+
+
+async def _summary(database_url: str, key: ReviewerPrivateKey, target: Path, lang: str) -> int:
+    db = Database(database_url)
+    try:
+        summary, tally = await read_summary(db, key, summary_fields())
+    finally:
+        await db.close()
+    try:
+        write_page(target, summary_html(summary, lang, dt.date.today()))
+    except OSError as exc:
+        return fail(f"cannot write the summary: {exc}", EXIT_PROBLEM)
+    say(out, f"summary of {summary.cases} cases written to {target}")
+    if tally.not_for_this_key:
+        say(out, f"skipped {tally.not_for_this_key} cases not sealed to this key")
+    for case_id in tally.tampered:
+        say(err, f"TAMPERED: case {case_id[:80]} does not authenticate; skipped")
+    return EXIT_PROBLEM if tally.tampered else EXIT_OK
+
+
 def cmd_verify(args: argparse.Namespace, database_url: str) -> int:
     try:
         head = chain.Head.parse(args.head) if args.head else None
@@ -173,7 +280,8 @@ async def _verify(database_url: str, head: chain.Head | None) -> int:
         report = await chain.verify_database(db, expected_head=head)
     finally:
         await db.close()
-    say(out, f"{report.links} links, {report.cases} cases")
+    events = f", {report.events} events" if report.events else ""
+    say(out, f"{report.links} links, {report.cases} cases{events}")
     if report.broken is not None:
         broken = report.broken
         where = f"link {broken.seq}" + (f" (case {broken.case_id})" if broken.case_id else "")

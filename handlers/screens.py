@@ -33,6 +33,7 @@ from handlers.forms import (
     base_choices,
 )
 from handlers.i18n import LANGUAGES, _, current_language, ngettext
+from storage.events import EventDocument, EventKind
 
 Row = tuple[tuple[str, str], ...]
 """One row of inline buttons: (label, callback data)."""
@@ -363,6 +364,26 @@ def offer_screen(offer: Offer, ticket: int) -> Screen:
             ((_(texts.OFFER_NO), encode(ticket, Action.OFFER, "")),),
         ),
     )
+
+
+def answer_screens(events: Sequence[EventDocument]) -> list[Screen]:
+    """What `/followup CODE` shows before the follow-up: the status sentence, then every
+    reply, oldest first. A reviewer's text is untrusted like a witness's: escaped."""
+    status = "new"
+    replies = []
+    for event in events:
+        if event.kind is EventKind.STATUS and event.status in texts.STATUS_SENTENCES:
+            status = event.status
+        elif event.kind is EventKind.REPLY and event.text:
+            replies.append(event)
+    sentence = _(texts.STATUS_SENTENCES[status])
+    shown = [Screen(_(texts.STATUS_SHOWN).format(sentence=sentence))]
+    locale = current_language()
+    for number, reply in enumerate(replies, start=1):
+        day = format_date(reply.day, format="long", locale=locale)
+        heading = _(texts.REPLY_SHOWN).format(number=number, total=len(replies), day=day)
+        shown.append(Screen(f"{heading}\n\n{html.escape(reply.text or '')}"))
+    return shown
 
 
 def receipt_screen(code: str) -> Screen:

@@ -129,10 +129,9 @@ class Services:
     witness_timezone: dt.tzinfo = dt.timezone(dt.timedelta(hours=5))
     """Kazakhstan has kept one time zone, UTC+5, since March 2024: "today" for dates."""
 
-    async def scrub(self, at: str) -> None:
+    def scrub(self) -> None:
         """Once a report was sent or a draft erased: its earlier versions out of SQLite's WAL.
 
-        Best-effort (a reader's old snapshot holds the checkpoint back); housekeeping tries
-        again every few minutes."""
-        if not await self.db.checkpoint():
-            logger.info("checkpoint_deferred at=%s", at)
+        In the background and best-effort (a reader's old snapshot holds the checkpoint
+        back); housekeeping checkpoints again every few minutes."""
+        self.db.checkpoint_soon()

@@ -30,7 +30,13 @@ from handlers.forms import (
 )
 from handlers.head import ALERT_LANGUAGE
 from handlers.i18n import _, current_language, language
-from handlers.screens import followup_screen, notice, receipt_screen, wipe_offer_screen
+from handlers.screens import (
+    answer_screens,
+    followup_screen,
+    notice,
+    receipt_screen,
+    wipe_offer_screen,
+)
 from handlers.session import Move, Session, Stage
 from handlers.turn import Turn
 from storage import cases
@@ -38,10 +44,13 @@ from storage.cases import (
     CaseDocument,
     UnknownReceipt,
     case_for_receipt,
+    issue_receipt,
     new_object_id,
+    read_receipt,
     seal_case,
 )
 from storage.database import StorageUnavailable
+from storage.events import witness_events
 
 logger = logging.getLogger(__name__)
 
@@ -110,7 +119,7 @@ async def submit_report(turn: Turn, draft: Draft) -> None:
     if await _seal_and_move(turn, document, after, case_id=turn.session.case_id, receipt=True):
         await _after_sent(turn, alert_form=form.id)
         # Now that the row no longer holds the receipt either.
-        await turn.services.scrub(at="send")
+        turn.services.scrub()
 
 
 async def _seal_and_move(
@@ -120,10 +129,18 @@ async def _seal_and_move(
     row until shown (a report's; an addition's code is never shown, so never stored)."""
     started = time.perf_counter()
     services = turn.services
+    # The code's scrypt derivation runs before the transaction: it must not hold the lock.
+    code = await issue_receipt() if receipt else None
     try:
         async with services.db.transaction() as db:
             sealed = await seal_case(
-                db, document, services.reviewer_keys, today=turn.today, case_id=case_id
+                db,
+                document,
+                services.reviewer_keys,
+                today=turn.today,
+                case_id=case_id,
+                receipt=code,
+                with_receipt=receipt,
             )
             after.receipt = sealed.code if receipt else None
             await services.drafts.save(db, turn.user_id, after.to_json(), turn.now)
@@ -183,8 +200,10 @@ async def open_followup(turn: Turn, code: str) -> None:
         await show_current(turn)
         return
     try:
+        receipt = await read_receipt(code)
         async with turn.services.db.transaction() as db:
-            case_id = await case_for_receipt(db, code)
+            case_id = await case_for_receipt(db, receipt)
+            heard = await witness_events(db, receipt, case_id)
     except UnknownReceipt:
         logger.info("followup_unknown_code")
         await show_current(turn, prefix=_(texts.FOLLOWUP_UNKNOWN))
@@ -194,6 +213,10 @@ async def open_followup(turn: Turn, code: str) -> None:
         return
     turn.session.move(Move.FOLLOW_UP)
     turn.session.followup_case = case_id
+    if heard is not None:
+        # Held here only while it is sent; the messages join the chat /delete wipes.
+        for screen in answer_screens(heard):
+            await turn.send(screen)
     await show_current(turn)
 
 
@@ -235,4 +258,4 @@ async def submit_followup(turn: Turn) -> None:
         await turn.retire_prompt()
         await turn.send(notice(texts.FOLLOWUP_SAVED))
         await offer_wipe(turn)
-        await turn.services.scrub(at="followup")
+        turn.services.scrub()

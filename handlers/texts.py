@@ -115,7 +115,10 @@ RECEIPT = N_(
     "Your receipt code:\n"
     "<code>{code}</code>\n"
     "\n"
-    "With this code you can add information later: /followup {code}\n"
+    "With this code you can add information later and read the reviewers' answers: "
+    "/followup {code}\n"
+    "The bot never writes to you first: it does not know who you are, so answers wait "
+    "until you ask with the code.\n"
     "Keep it somewhere safe — not only on this phone. Wiping this chat removes it too."
 )
 # TRANSLATORS: After the receipt, above the buttons Wipe now / Not now. First line neutral (a locked
@@ -323,3 +326,45 @@ COMMANDS = (
 
 LANGUAGE_NAMES = {"kk": "Қазақша", "ru": "Русский", "en": "English"}
 """Each language in its own name: shown as is, whatever the current language."""
+
+# TRANSLATORS: After /followup CODE, before the replies. {sentence} is one of the status
+# sentences below. First line neutral (a locked phone shows it): one word.
+STATUS_SHOWN = N_("Status.\n{sentence}")
+# TRANSLATORS: Status sentence: no reviewer has set a status yet. One sentence.
+STATUS_NEW = N_("Your report has been received and is waiting for a reviewer.")
+# TRANSLATORS: Status sentence. One sentence; "a reviewer" without gender if you can.
+STATUS_IN_REVIEW = N_("A reviewer is working on your report.")
+# TRANSLATORS: Status sentence; the witness can add information right after it. Two sentences.
+STATUS_NEEDS_INFO = N_("The reviewers need more information from you. Please add what you can.")
+# TRANSLATORS: Status sentence. One sentence.
+STATUS_FORWARDED_LAWYER = N_("Your report has been passed to a lawyer.")
+# TRANSLATORS: Status sentence: sent to a UN body such as the Working Group on Enforced
+# Disappearances. One sentence.
+STATUS_FORWARDED_UN = N_("Your report has been sent to a United Nations human-rights body.")
+# TRANSLATORS: Status sentence. One sentence.
+STATUS_FORWARDED_OTHER = N_("Your report has been passed to a partner organisation.")
+# TRANSLATORS: Status sentence about the person the report is about (detained or missing); no
+# name, no gender if you can. One sentence.
+STATUS_PERSON_FOUND = N_("The person has been found.")
+# TRANSLATORS: Status sentence about the person the report is about; no gender if you can.
+STATUS_RELEASED = N_("The person has been released.")
+# TRANSLATORS: Status sentence. Two sentences.
+STATUS_CLOSED = N_(
+    "The reviewers have closed this report. You can still add information with the code."
+)
+STATUS_SENTENCES = {
+    "new": STATUS_NEW,
+    "in_review": STATUS_IN_REVIEW,
+    "needs_info": STATUS_NEEDS_INFO,
+    "forwarded_lawyer": STATUS_FORWARDED_LAWYER,
+    "forwarded_un": STATUS_FORWARDED_UN,
+    "forwarded_other": STATUS_FORWARDED_OTHER,
+    "person_found": STATUS_PERSON_FOUND,
+    "released": STATUS_RELEASED,
+    "closed": STATUS_CLOSED,
+}
+"""The sentence the witness reads for each of `storage.events.STATUSES`."""
+# TRANSLATORS: Above a reviewers' reply shown after /followup CODE; the reply's text follows
+# on its own lines, in whatever language the reviewer wrote. {number} and {total} count the
+# replies, {day} is a date. First line neutral (a locked phone shows it).
+REPLY_SHOWN = N_("Reply {number} of {total}.\nFrom the reviewers, {day}:")

@@ -39,7 +39,7 @@ async def wipe(turn: Turn) -> None:
     except StorageUnavailable:
         logger.warning("storage_unavailable at=wipe")
     else:
-        await turn.services.scrub(at="wipe")
+        turn.services.scrub()
     turn.forget()
     logger.info("conversation_wiped ids=%d failed=%d", last - first + 1, failed)
     if failed:

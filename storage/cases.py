@@ -1,11 +1,18 @@
 """Sealing and storing a case: the one call the witness conversation makes on submit.
 
-A case is stored whole or not at all: the sealed body, its wrapped keys, the claim on its
-attachments and its chain link are written in the caller's single transaction.
+A case is stored whole or not at all: the sealed body, its wrapped keys, its reply channel,
+the claim on its attachments and its chain link are written in the caller's single
+transaction.
+
+The receipt code is the witness's only tie to the case: it finds the case (through a lookup
+hash) and opens the case's reply key (`storage.crypto.reply`). Both come from one scrypt
+derivation, slow on purpose, which `issue_receipt` and `read_receipt` run off the event loop
+and outside any transaction.
 """
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import hashlib
 import json
@@ -21,13 +28,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storage import chain
 from storage.crypto.envelope import FORMAT_VERSION, seal
 from storage.crypto.keys import ReviewerPublicKey
+from storage.crypto.reply import ReceiptSecret, ReplyChannel, new_reply_channel
 from storage.models import Attachment, Case, WrappedKey
+from storage.models import ReplyChannel as ReplyChannelRow
 
 RECEIPT_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 """Crockford's base32: no I, L, O or U, so a code read aloud or retyped survives."""
 RECEIPT_GROUPS = 4
 RECEIPT_GROUP_LEN = 4
-"""16 symbols = 80 bits: too many to guess online or to brute-force from the stored hash."""
+"""16 symbols = 80 bits: too many to guess online, and, behind scrypt, from the stored hash."""
 
 
 class UnknownReceipt(Exception):
@@ -125,7 +134,43 @@ def normalise_receipt(code: str) -> str:
 
 
 def receipt_hash(code: str) -> bytes:
+    """The version 1 lookup hash (SHA-256), as stored for cases sent before the reply channel.
+
+    Still looked up, so their codes keep working; no case is stored under it any more, since
+    a fast hash is the cheapest way for a thief to search codes (see SECURITY.md)."""
     return hashlib.sha256(b"kuager/v1/receipt\x00" + normalise_receipt(code).encode()).digest()
+
+
+@dataclass(frozen=True)
+class ReceiptKey:
+    """A receipt code with what scrypt derives from it: the lookup hash and the reply secret."""
+
+    code: str
+    secret: ReceiptSecret
+
+    @property
+    def lookup(self) -> bytes:
+        return self.secret.lookup
+
+    @property
+    def legacy_lookup(self) -> bytes:
+        return receipt_hash(self.code)
+
+
+def derive_receipt(code: str) -> ReceiptKey:
+    """The slow step, synchronously: `UnknownReceipt` if `code` cannot be a receipt code."""
+    return ReceiptKey(code, ReceiptSecret.derive(normalise_receipt(code)))
+
+
+async def issue_receipt() -> ReceiptKey:
+    """A new receipt code, derived in a worker thread: never inside a transaction."""
+    return await asyncio.to_thread(derive_receipt, new_receipt_code())
+
+
+async def read_receipt(code: str) -> ReceiptKey:
+    """A code as a witness typed it, derived in a worker thread; `UnknownReceipt` if malformed."""
+    normalise_receipt(code)
+    return await asyncio.to_thread(derive_receipt, code)
 
 
 async def seal_case(
@@ -135,18 +180,32 @@ async def seal_case(
     *,
     today: dt.date | None = None,
     case_id: str | None = None,
+    receipt: ReceiptKey | None = None,
+    with_receipt: bool = True,
 ) -> Receipt:
     """Seal `document` to every reviewer key and store it, in the caller's transaction.
 
     `case_id` lets a caller make a retried submit idempotent (the id is the primary key);
-    by default a fresh random id is drawn.
+    by default a fresh random id is drawn. `receipt` is a code issued beforehand (the bot
+    does, outside its transaction); without one a code is derived here. With `with_receipt`
+    False (an addendum, whose code nobody is shown) the case gets neither a lookup hash nor a
+    reply channel, and the returned code is empty.
     """
     case_id = case_id or new_object_id()
-    code = new_receipt_code()
-    payload = json.dumps(document.to_json(case_id), ensure_ascii=False, separators=(",", ":"))
+    channel: ReplyChannel | None = None
+    reply_key: ReviewerPublicKey | None = None
+    if with_receipt:
+        receipt = receipt or derive_receipt(new_receipt_code())
+        channel, reply_key = new_reply_channel(receipt.secret, case_id)
+    doc = document.to_json(case_id)
+    if reply_key is not None:
+        # The reply channel's public half: reviewers seal replies to it; stored nowhere else.
+        doc["reply"] = {"key": reply_key.line}
+    payload = json.dumps(doc, ensure_ascii=False, separators=(",", ":"))
     sealed = seal(payload.encode("utf-8"), recipients, object_id=case_id, context=document.form_id)
     received = today or dt.datetime.now(dt.UTC).date()
-    hashed = receipt_hash(code)
+    hashed = receipt.lookup if receipt is not None and with_receipt else None
+    stored_channel = channel.to_bytes() if channel is not None else None
     # Core inserts: a submit is on the witness's critical path, and the ORM's unit of work
     # adds nothing here but time.
     await session.execute(
@@ -165,18 +224,38 @@ async def seal_case(
             for s in sealed.stanzas
         ],
     )
+    if stored_channel is not None:
+        await session.execute(
+            insert(ReplyChannelRow).values(case_id=case_id, sealed_key=stored_channel)
+        )
     if document.attachments:
         ids = [a.attachment_id for a in document.attachments]
         await session.execute(update(Attachment).where(Attachment.id.in_(ids)).values(claimed=True))
-    # The link covers every field of the row just written, so none can be changed unseen.
-    await chain.append(session, case_id, document.form_id, received, hashed, sealed.body)
+    # The link covers every field of the rows just written, so none can be changed unseen.
+    fields = chain.CaseFields(
+        case_id, document.form_id, received, hashed, chain.body_hash(sealed.body), stored_channel
+    )
+    await chain.append(session, fields)
+    code = receipt.code if receipt is not None and with_receipt else ""
     return Receipt(case_id=case_id, code=code, received_day=received)
 
 
-async def case_for_receipt(session: AsyncSession, code: str) -> str:
-    """The case id a receipt code belongs to; `UnknownReceipt` otherwise."""
-    found = await session.execute(select(Case.id).where(Case.receipt_hash == receipt_hash(code)))
+async def case_for_receipt(session: AsyncSession, receipt: ReceiptKey) -> str:
+    """The case id a receipt code belongs to; `UnknownReceipt` otherwise.
+
+    Cases sent before the reply channel are stored under the version 1 hash: both are tried."""
+    wanted = (receipt.lookup, receipt.legacy_lookup)
+    found = await session.execute(select(Case.id).where(Case.receipt_hash.in_(wanted)))
     case_id = found.scalar_one_or_none()
     if case_id is None:
         raise UnknownReceipt("no case has this receipt code")
     return case_id
+
+
+async def reply_channel(session: AsyncSession, case_id: str) -> ReplyChannel | None:
+    """The case's stored reply channel; None for a case sent before there was one."""
+    found = await session.execute(
+        select(ReplyChannelRow.sealed_key).where(ReplyChannelRow.case_id == case_id)
+    )
+    stored = found.scalar_one_or_none()
+    return None if stored is None else ReplyChannel.from_bytes(stored)

@@ -1,12 +1,17 @@
-"""The append-only hash chain over sealed cases: evidence that nothing was deleted or altered.
+"""The append-only hash chain over sealed cases and their events: evidence that nothing was
+deleted or altered.
 
-Each link covers the previous link, its own position and every stored field of its case row
-(version 2: id, form id, received day, receipt hash and the SHA-256 of the sealed body;
-version 1 links, written before, cover the id and body only), so deleting, reordering,
-replacing or editing a case breaks the chain from that point on. Appends must be strictly
-serialised: two writers that read the same head would fork the chain. On SQLite the
-transaction already holds the write lock (BEGIN IMMEDIATE, see `storage.database`); on
-PostgreSQL an advisory transaction lock does the same.
+Each link covers the previous link, its own position and every stored field of its object.
+A case's link (version 3: id, form id, received day, receipt hash, its reply channel record
+and the SHA-256 of the sealed body; versions 2 and 1, written before, cover less) and an
+event's link (version 4: event id, case id, day and the SHA-256 of the sealed event) are one
+sequence, so deleting, reordering, replacing or editing a case or an event breaks the chain
+from that point on. Appends must be strictly serialised: two writers that read the same head
+would fork the chain. On SQLite the transaction already holds the write lock (BEGIN
+IMMEDIATE, see `storage.database`); on PostgreSQL an advisory transaction lock does the same.
+
+A link keeps the hash of the body it covers, so a link can be recomputed without the body:
+what a later purge of case bodies needs, while the events and reply channel stay.
 
 A case's report type (`form_id`) is stored in clear beside its body; the body's header holds
 the same form id, authenticated by the body's AES-GCM and covered by the body hash. `verify`
@@ -31,13 +36,21 @@ from sqlalchemy import func, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.crypto.envelope import TamperedCase, parse_header
+from storage.crypto.events import EVENT_CONTEXT
 from storage.database import Database
-from storage.models import Case, ChainLink
+from storage.models import Case, ChainLink, Event, ReplyChannel
 
 GENESIS = bytes(32)
-LINK_VERSION = 2
-"""The version `append` writes; version 1 links, written before, still verify."""
-_DOMAINS = {1: b"kuager/v1/chain\x00", 2: b"kuager/v2/chain\x00"}
+LINK_VERSION = 3
+"""The version `append` writes for a case; versions 1 and 2, written before, still verify."""
+EVENT_LINK_VERSION = 4
+"""The version `append_event` writes: a link over an event, not a case."""
+_DOMAINS = {
+    1: b"kuager/v1/chain\x00",
+    2: b"kuager/v2/chain\x00",
+    3: b"kuager/v3/chain\x00",
+    4: b"kuager/v4/chain\x00",
+}
 _PG_LOCK_KEY = 0x6B75616765720001
 """Arbitrary constant naming the chain's advisory lock on PostgreSQL."""
 _HEAD = re.compile(r"(?:(\d{1,18}):)?([0-9a-f]{64})")
@@ -73,7 +86,7 @@ class Head:
 
 @dataclass(frozen=True)
 class CaseFields:
-    """The stored fields of one case row, as a version 2 link covers them."""
+    """The stored fields of one case row, as a version 3 link covers them."""
 
     id: str
     form_id: str
@@ -81,6 +94,18 @@ class CaseFields:
     receipt_hash: bytes | None
     body_digest: bytes
     """SHA-256 of the sealed body; the link row keeps it too."""
+    reply_channel: bytes | None = None
+    """The case's stored reply channel record (`ReplyChannel.sealed_key`), if it has one."""
+
+
+@dataclass(frozen=True)
+class EventFields:
+    """The stored fields of one event row, as a version 4 link covers them."""
+
+    id: str
+    case_id: str
+    day: dt.date
+    body_digest: bytes
 
 
 def body_hash(body: bytes) -> bytes:
@@ -91,42 +116,51 @@ def _field(value: bytes) -> bytes:
     return len(value).to_bytes(2, "big") + value
 
 
-def link_hash(version: int, previous: bytes, seq: int, case: CaseFields) -> bytes:
+def link_hash(version: int, previous: bytes, seq: int, covered: CaseFields | EventFields) -> bytes:
     """The link at position `seq` (docs/FORMAT.md, "Hash chain")."""
     start = _DOMAINS[version] + previous + seq.to_bytes(8, "big")
+    if isinstance(covered, EventFields):
+        fields = (
+            _field(covered.id.encode("ascii"))
+            + _field(covered.case_id.encode("ascii"))
+            + _field(covered.day.isoformat().encode("ascii"))
+        )
+        return hashlib.sha256(start + fields + covered.body_digest).digest()
     if version == 1:
-        return hashlib.sha256(start + case.id.encode("ascii") + case.body_digest).digest()
-    covered = (
-        _field(case.id.encode("ascii"))
-        + _field(case.form_id.encode("utf-8"))
-        + _field(case.received_day.isoformat().encode("ascii"))
-        + _field(case.receipt_hash or b"")
-        + case.body_digest
+        return hashlib.sha256(start + covered.id.encode("ascii") + covered.body_digest).digest()
+    fields = (
+        _field(covered.id.encode("ascii"))
+        + _field(covered.form_id.encode("utf-8"))
+        + _field(covered.received_day.isoformat().encode("ascii"))
+        + _field(covered.receipt_hash or b"")
     )
-    return hashlib.sha256(start + covered).digest()
+    if version == 3:
+        fields += _field(covered.reply_channel or b"")
+    return hashlib.sha256(start + fields + covered.body_digest).digest()
 
 
-async def append(
-    session: AsyncSession,
-    case_id: str,
-    form_id: str,
-    received_day: dt.date,
-    receipt_hash: bytes | None,
-    body: bytes,
-) -> int:
+async def append(session: AsyncSession, case: CaseFields) -> int:
     """Add the link for a newly stored case row, in the caller's transaction; its position."""
+    return await _append(session, LINK_VERSION, case)
+
+
+async def append_event(session: AsyncSession, event: EventFields) -> int:
+    """Add the link for a newly stored event row, in the caller's transaction; its position."""
+    return await _append(session, EVENT_LINK_VERSION, event)
+
+
+async def _append(session: AsyncSession, version: int, covered: CaseFields | EventFields) -> int:
     if session.get_bind().dialect.name == "postgresql":
         await session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_LOCK_KEY})
     head = await current_head(session)
     seq = (head.seq or 0) + 1
-    case = CaseFields(case_id, form_id, received_day, receipt_hash, body_hash(body))
-    link = link_hash(LINK_VERSION, head.link, seq, case)
+    link = link_hash(version, head.link, seq, covered)
     await session.execute(
         insert(ChainLink).values(
             seq=seq,
-            case_id=case_id,
-            version=LINK_VERSION,
-            body_hash=case.body_digest,
+            case_id=covered.id,
+            version=version,
+            body_hash=covered.body_digest,
             link_hash=link,
         )
     )
@@ -158,6 +192,8 @@ class ChainReport:
     """Links walked."""
     cases: int
     """Case rows in the database."""
+    events: int
+    """Event rows in the database."""
     head: Head
     """The last link; note it (printed `N:HASH`) to detect later truncation or rewriting."""
     broken: BrokenLink | None
@@ -167,23 +203,23 @@ class ChainReport:
         return self.broken is None
 
 
-def _labelled_as_sealed(body: bytes, case_id: str, form_id: str) -> bool:
-    """Whether a case row's clear id and form id are the ones sealed into its body's header."""
+def _labelled_as_sealed(body: bytes, object_id: str, context: str) -> bool:
+    """Whether a row's clear id and form id (or "event") are the ones sealed into its header."""
     try:
-        sealed_id, sealed_form, _ = parse_header(body)
+        sealed_id, sealed_context, _ = parse_header(body)
     except TamperedCase:
         return False
-    return (sealed_id, sealed_form) == (case_id, form_id)
+    return (sealed_id, sealed_context) == (object_id, context)
 
 
 class _StoredLink(NamedTuple):
     seq: int
-    case_id: str
+    object_id: str
     version: int
     body_hash: bytes
     link_hash: bytes
-    case: CaseFields | None
-    """The case row as stored now (its body hashed afresh); None if it was deleted."""
+    covered: CaseFields | EventFields | None
+    """The case or event row as stored now (its body hashed afresh); None if it was deleted."""
     labelled_as_sealed: bool
     """The row's clear id and form id are those sealed into its body's header."""
 
@@ -200,21 +236,38 @@ async def _stored_links(session: AsyncSession) -> AsyncIterator[_StoredLink]:
             Case.received_day,
             Case.receipt_hash,
             Case.body,
+            ReplyChannel.sealed_key,
+            Event.case_id.label("event_case"),
+            Event.day.label("event_day"),
+            Event.body.label("event_body"),
         )
         .outerjoin(Case, Case.id == ChainLink.case_id)
+        .outerjoin(ReplyChannel, ReplyChannel.case_id == ChainLink.case_id)
+        .outerjoin(Event, Event.id == ChainLink.case_id)
         .order_by(ChainLink.seq)
         .execution_options(yield_per=500)
     )
     result = await session.stream(query)
     async for row in result:
-        case = None
-        if row.body is not None:
-            case = CaseFields(
-                row.case_id, row.form_id, row.received_day, row.receipt_hash, body_hash(row.body)
+        covered: CaseFields | EventFields | None = None
+        labelled = False
+        if row.version == EVENT_LINK_VERSION and row.event_body is not None:
+            covered = EventFields(
+                row.case_id, row.event_case, row.event_day, body_hash(row.event_body)
             )
-        labelled = row.body is not None and _labelled_as_sealed(row.body, row.case_id, row.form_id)
+            labelled = _labelled_as_sealed(row.event_body, row.case_id, EVENT_CONTEXT)
+        elif row.version != EVENT_LINK_VERSION and row.body is not None:
+            covered = CaseFields(
+                row.case_id,
+                row.form_id,
+                row.received_day,
+                row.receipt_hash,
+                body_hash(row.body),
+                row.sealed_key,
+            )
+            labelled = _labelled_as_sealed(row.body, row.case_id, row.form_id)
         yield _StoredLink(
-            row.seq, row.case_id, row.version, row.body_hash, row.link_hash, case, labelled
+            row.seq, row.case_id, row.version, row.body_hash, row.link_hash, covered, labelled
         )
 
 
@@ -224,13 +277,16 @@ def _check(link: _StoredLink, expected_seq: int, previous: bytes) -> str | None:
         return f"link {expected_seq} is missing"
     if link.version not in _DOMAINS:
         return f"link version {link.version} is unknown"
-    if link.case is None:
-        return "the case of this link was deleted"
-    if link.case.body_digest != link.body_hash:
-        return "the sealed case was altered or replaced"
-    if link_hash(link.version, previous, link.seq, link.case) != link.link_hash:
-        return "the case row or the link was altered, or the link does not follow the one before"
+    what = "event" if link.version == EVENT_LINK_VERSION else "case"
+    if link.covered is None:
+        return f"the {what} of this link was deleted"
+    if link.covered.body_digest != link.body_hash:
+        return f"the sealed {what} was altered or replaced"
+    if link_hash(link.version, previous, link.seq, link.covered) != link.link_hash:
+        return f"the {what} row or the link was altered, or the link does not follow the one before"
     if not link.labelled_as_sealed:
+        if what == "event":
+            return "the event's sealed header names another object"
         return "the case's report type differs from its sealed one"
     return None
 
@@ -250,21 +306,30 @@ async def verify(session: AsyncSession, expected_head: Head | None = None) -> Ch
         reason = _check(row, expected_seq, previous)
         if reason is not None:
             missing = row.seq != expected_seq
-            broken = BrokenLink(expected_seq, None if missing else row.case_id, reason)
+            broken = BrokenLink(expected_seq, None if missing else row.object_id, reason)
             continue
         previous, expected_seq = row.link_hash, row.seq + 1
         if expected_head is not None and expected_head.names(row.seq, row.link_hash):
             noted_seen = True
     cases = (await session.execute(select(func.count()).select_from(Case))).scalar_one()
-    if broken is None and cases != links:
-        unchained = await session.execute(
-            select(Case.id).where(Case.id.not_in(select(ChainLink.case_id))).limit(1)
-        )
-        first = unchained.scalar_one_or_none()
-        broken = BrokenLink(links + 1, first, "a case is stored outside the chain")
+    events = (await session.execute(select(func.count()).select_from(Event))).scalar_one()
+    if broken is None and cases + events != links:
+        broken = await _unchained(session, links)
     if broken is None and expected_head is not None and not noted_seen:
         broken = _missing_head(expected_head, links)
-    return ChainReport(links=links, cases=cases, head=Head(links, previous), broken=broken)
+    report_head = Head(links, previous)
+    return ChainReport(links=links, cases=cases, events=events, head=report_head, broken=broken)
+
+
+async def _unchained(session: AsyncSession, links: int) -> BrokenLink:
+    """The first case or event row that no link covers (a forged one slipped in, say)."""
+    chained = select(ChainLink.case_id)
+    case = await session.execute(select(Case.id).where(Case.id.not_in(chained)).limit(1))
+    first = case.scalar_one_or_none()
+    if first is not None:
+        return BrokenLink(links + 1, first, "a case is stored outside the chain")
+    event = await session.execute(select(Event.id).where(Event.id.not_in(chained)).limit(1))
+    return BrokenLink(links + 1, event.scalar_one_or_none(), "an event is stored outside the chain")
 
 
 def _missing_head(noted: Head, links: int) -> BrokenLink:

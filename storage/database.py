@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -21,6 +23,11 @@ from sqlalchemy.ext.asyncio import (
 BUSY_TIMEOUT_MS = 30000
 CHECKPOINT_WAIT_MS = 200
 """How long a checkpoint waits for a busy writer before it gives up until the next try."""
+CHECKPOINT_SPACING_S = 1.0
+"""Least time between two background checkpoints: under load, the sends of one second share
+one checkpoint instead of queueing one each behind the writers they block."""
+
+logger = logging.getLogger(__name__)
 
 SQLITE_PRAGMAS = (
     "PRAGMA journal_mode=WAL",
@@ -92,6 +99,8 @@ class Database:
             _configure_sqlite(self.read_engine, "BEGIN")
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
         self.read_sessions = async_sessionmaker(self.read_engine, expire_on_commit=False)
+        self._checkpointing: asyncio.Task[None] | None = None
+        self._checkpoint_owed = False
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:
@@ -162,6 +171,31 @@ class Database:
             return False
         return bool(busy == 0)
 
+    def checkpoint_soon(self) -> None:
+        """Ask for a `checkpoint` without waiting for it: a witness's turn must not wait for
+        the writers a checkpoint waits for, nor make theirs wait (it blocks them while it
+        copies). One task runs them; requests made meanwhile share the next one."""
+        if self.dialect != "sqlite":
+            return
+        self._checkpoint_owed = True
+        if self._checkpointing is None or self._checkpointing.done():
+            self._checkpointing = asyncio.get_running_loop().create_task(self._checkpoints())
+
+    async def _checkpoints(self) -> None:
+        while self._checkpoint_owed:
+            self._checkpoint_owed = False
+            if not await self.checkpoint():
+                # Housekeeping tries again; a later request starts a new task.
+                logger.info("checkpoint_deferred")
+                return
+            if self._checkpoint_owed:
+                await asyncio.sleep(CHECKPOINT_SPACING_S)
+
+    async def checkpoints_done(self) -> None:
+        """Wait for the background checkpoints asked for so far (tests, shutdown)."""
+        while self._checkpointing is not None and not self._checkpointing.done():
+            await asyncio.shield(self._checkpointing)
+
     async def vacuum(self, table: str) -> None:
         """Let PostgreSQL reclaim the dead versions of a table's rows (old drafts) so their
         space is written over sooner. The bytes stay in the table file until then: VACUUM
@@ -178,6 +212,9 @@ class Database:
             raise StorageUnavailable(type(exc).__name__) from exc
 
     async def close(self) -> None:
+        # No checkpoint left running on a disposed engine (SQLite checkpoints on the last
+        # close anyway).
+        await self.checkpoints_done()
         await self.engine.dispose()
         if self.read_engine is not self.engine:
             await self.read_engine.dispose()

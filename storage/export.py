@@ -108,8 +108,11 @@ async def open_cases(
     *,
     form_id: str | None = None,
     since: dt.date | None = None,
+    only_case: str | None = None,
 ) -> AsyncIterator[OpenedCase]:
-    """Every case this key can open, oldest day first; others are counted in `tally`."""
+    """Every case this key can open, oldest day first; others are counted in `tally`.
+
+    `only_case` narrows it to the case with that id (`kuager wgeid CASE`)."""
     key_id = private_key.public.key_id
     query = (
         select(Case.id, Case.form_id, Case.received_day, Case.body, WrappedKey.wrapped)
@@ -121,6 +124,8 @@ async def open_cases(
         query = query.where(Case.form_id == form_id)
     if since is not None:
         query = query.where(Case.received_day >= since)
+    if only_case is not None:
+        query = query.where(Case.id == only_case)
     rows = await session.stream(query)
     async for case_id, form, day, body, wrapped in rows:
         if wrapped is None:

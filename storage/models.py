@@ -1,9 +1,11 @@
 """The database tables: what a thief who copies the database file can see.
 
 In clear: random ids, the form id, the day a case was received, key ids, a hash of the
-receipt code, the hash chain, and the sizes of sealed blobs. Everything a witness said or
-sent is inside `Case.body` or `AttachmentChunk.data`, sealed to reviewers' keys; drafts are
-encrypted with the server's draft key.
+receipt code, the hash chain, and the sizes of sealed blobs; for each event on a case, its
+id, its case's id and its day; for each case with a reply channel, its wrapped reply key.
+Everything a witness said or sent is inside `Case.body` or `AttachmentChunk.data`, sealed
+to reviewers' keys; every status, note and reply inside `Event.body`; drafts are encrypted
+with the server's draft key.
 """
 
 from __future__ import annotations
@@ -36,7 +38,9 @@ class Case(Base):
     received_day: Mapped[dt.date]
     """The day only: a time of day could be matched against a witness's phone activity."""
     receipt_hash: Mapped[bytes | None] = mapped_column(LargeBinary(32), unique=True)
-    """SHA-256 of the receipt code, which lets its holder add to the case (`/followup`)."""
+    """The receipt code's lookup hash, which lets its holder add to the case and read its
+    replies (`/followup`): scrypt-derived (docs/FORMAT.md §8), or SHA-256 for cases sent
+    before the reply channel. NULL for an addendum, whose code nobody is shown."""
     body: Mapped[bytes] = mapped_column(LargeBinary)
 
 
@@ -74,7 +78,7 @@ class AttachmentChunk(Base):
 
 
 class ChainLink(Base):
-    """One link of the append-only hash chain over sealed cases.
+    """One link of the append-only hash chain over sealed cases and their events.
 
     No foreign key to `cases` on purpose: deleting a case must leave a dangling link that
     `kuager verify` reports, not cascade away the evidence of the deletion.
@@ -84,9 +88,10 @@ class ChainLink(Base):
 
     seq: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     case_id: Mapped[str] = mapped_column(String(32), unique=True)
+    """The id of the object the link covers: a case (versions 1-3) or an event (version 4)."""
     version: Mapped[int] = mapped_column(server_default=text("1"))
-    """Which fields the link covers (docs/FORMAT.md, "Hash chain"); rows from before
-    version 2 read as 1."""
+    """Which object and fields the link covers (docs/FORMAT.md, "Hash chain"); rows from
+    before version 2 read as 1."""
     body_hash: Mapped[bytes] = mapped_column(LargeBinary(32))
     link_hash: Mapped[bytes] = mapped_column(LargeBinary(32))
 
@@ -100,3 +105,32 @@ class Draft(Base):
     owner: Mapped[bytes] = mapped_column(LargeBinary(32), primary_key=True)
     body: Mapped[bytes] = mapped_column(LargeBinary)
     expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
+class Event(Base):
+    """A status, note or reply appended to a case, sealed like a case body (storage.events).
+
+    No foreign key to `cases`: a case's body may be purged once reviewers hold it, and its
+    events (the witness's replies among them) must outlive it; the chain links each event.
+    """
+
+    __tablename__ = "events"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    case_id: Mapped[str] = mapped_column(String(32), index=True)
+    day: Mapped[dt.date]
+    """The day only, as for cases."""
+    body: Mapped[bytes] = mapped_column(LargeBinary)
+    """The envelope of docs/FORMAT.md §3 with context "event": the kind is sealed inside."""
+
+
+class ReplyChannel(Base):
+    """What `/followup CODE` needs to read a case's replies: the reply private key, wrapped
+    under a key derived from the receipt code. Nothing in it names the witness; it outlives
+    the case's body (no foreign key), and the case's chain link covers it."""
+
+    __tablename__ = "reply_channels"
+
+    case_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    sealed_key: Mapped[bytes] = mapped_column(LargeBinary)
+    """salt || nonce || AES-256-GCM(reply private key): docs/FORMAT.md §8."""

@@ -1,4 +1,4 @@
-"""All of Kuager's cryptography, in four modules a cryptographer can read in one sitting.
+"""All of Kuager's cryptography, in six modules a cryptographer can read in one sitting.
 
 Nothing outside this package touches a cipher, a key or a nonce (a test holds the rule:
 no `cryptography.hazmat` import and no `AESGCM` elsewhere in the product). The byte layouts
@@ -17,19 +17,29 @@ are specified in docs/FORMAT.md, well enough to read stored data without this co
 |            | the nonce)                                                    |           |
 | `drafts`   | a witness's unfinished report at rest: AES-256-GCM under a    | §7        |
 |            | key derived from the server's draft key and the witness's id  |           |
+| `reply`    | the receipt code through scrypt: the case's lookup hash, and  | §8        |
+|            | the key that wraps the case's reply private key               |           |
+| `events`   | a status, note or reply: an envelope with an HMAC keyed from  | §9        |
+|            | the case's data key; witness-visible ones also to the reply   |           |
+|            | key, notes a decoy stanza                                     |           |
 
 Who can decrypt what:
 - **Cases and attachments**: only the holders of the reviewer private keys they were sealed
   to, on their own laptops. The server holds public keys only and forgets each data key once
   the object is sealed; a seized server or database opens nothing.
 - **A reviewer's key file**: whoever has the file *and* its passphrase.
+- **Events** (status, note, reply): the reviewers; a status or a reply also whoever holds the
+  case's receipt code, through the bot while `/followup CODE` shows it. Not the server: the
+  reply private key is stored wrapped under the code's scrypt derivation, its public half only
+  inside the sealed case.
 - **A draft**: the running bot, which holds the draft key and is told the witness's id by
   each Telegram update. A thief needs the draft key (the server's config) *and* the id,
   which is stored nowhere; drafts are erased on send, cancel, delete and after 72 hours.
 
 Each module has one call each way, one exception class for all of its failures
-(`KeyProblem`, `SealingError`, `TamperedAttachment`, `DraftUnreadable`) and its own key
-generation (`ReviewerPrivateKey.generate`, `new_data_key`, `DraftKeys.generate_secret`).
-Not here: the hash chain (`storage.chain`, evidence of deletion, not secrecy) and receipt
-codes (`storage.cases`, random codes stored as SHA-256) — hashes only, no keys.
+(`KeyProblem`, `SealingError`, `TamperedAttachment`, `DraftUnreadable`,
+`ReplyKeyUnreadable`) and its own key generation (`ReviewerPrivateKey.generate`,
+`new_data_key`, `DraftKeys.generate_secret`, `new_reply_channel`).
+Not here: the hash chain (`storage.chain`, evidence of deletion, not secrecy) and making
+receipt codes (`storage.cases`: random symbols; old cases' SHA-256 lookup) — hashes only.
 """

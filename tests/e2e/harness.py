@@ -113,6 +113,8 @@ class Witness(WitnessActions):
             await self.bot.standin.wait_idle(quiet=0.01)
             if app.update_queue.empty() and app.update_processor.current_concurrent_updates == 0:
                 await self.bot.standin.wait_idle(quiet=0.01)
+                assert self.bot.services is not None
+                await self.bot.services.db.checkpoints_done()
                 return
         raise AssertionError("the bot never settled")
 

@@ -87,3 +87,40 @@ def written_outside(root: Path, export: Path, before: set[Path]) -> set[Path]:
     """Paths that appeared under `root` but not under `export` (the database's files aside)."""
     new = files_under(root) - before
     return {p for p in new if not p.is_relative_to(export) and not p.name.startswith("kuager.db")}
+
+
+def missing_person(
+    language: str = "ru", *, extra: dict[str, Any] | None = None, drop: Sequence[str] = ()
+) -> CaseDocument:
+    """A missing-person report with every WGEID element, from a relative who gave a name."""
+    answers: dict[str, Any] = {
+        "consent": "yes",
+        "reporter_role": "relative",
+        "relationship": "sibling",
+        "full_name": "Ерлан Серікұлы Жақсыбеков",
+        "last_seen_when": {"date": "2022-01-06", "precision": "exact"},
+        "last_seen_where": {"region": None, "town": None, "lat": 43.2380, "lon": 76.9460},
+        "circumstances": "detained",
+        "narrative": NARRATIVES[language],
+        "believed_responsible": ["knb", "police"],
+        "steps_taken": ["asked_police", "morgues"],
+        "anonymous": "no",
+        "reporter_name": "Айгүл Жақсыбекова",
+        "share_scope": ["reviewers", "un_bodies"],
+        "more_details": "yes",
+        "sex": "male",
+        "age": {"number": 35, "approximate": True},
+        "citizenship": "kazakhstan",
+        "steps_detail": "Полиция сказала, что такого задержанного нет.",
+        "authorities_response": "denied",
+    }
+    answers.update(extra or {})
+    for name in drop:
+        answers.pop(name, None)
+    return CaseDocument(
+        form_id="missing_person",
+        form_version=1,
+        language=language,
+        answers=answers,
+        submitted_at=dt.datetime(2022, 1, 9, 10, 30, tzinfo=dt.UTC),
+    )

@@ -150,7 +150,7 @@ async def _as_version_1(db: Database) -> None:
             link.link_hash = previous = chain.link_hash(1, previous, link.seq, case)
 
 
-async def test_a_version_1_chain_still_verifies_and_grows_with_version_2(
+async def test_a_version_1_chain_still_verifies_and_grows_with_newer_links(
     db: Database, reviewer_key: ReviewerPrivateKey
 ) -> None:
     # Given a chain written before links covered every field
@@ -164,7 +164,7 @@ async def test_a_version_1_chain_still_verifies_and_grows_with_version_2(
     assert report.ok, report.broken
     async with db.reading() as session:
         versions = (await session.execute(select(ChainLink.version))).scalars().all()
-    assert sorted(versions) == [1, 1, 2, 2]
+    assert sorted(versions) == [1, 1, chain.LINK_VERSION, chain.LINK_VERSION]
 
 
 async def test_links_stored_before_the_upgrade_read_as_version_1(
@@ -187,9 +187,9 @@ async def test_an_unknown_link_version_is_refused(
 ) -> None:
     await _cases(db, reviewer_key, 1)
     async with db.transaction() as session:
-        await session.execute(update(ChainLink).values(version=3))
+        await session.execute(update(ChainLink).values(version=7))
     report = await chain.verify_database(db)
-    assert report.broken is not None and "version 3" in report.broken.reason
+    assert report.broken is not None and "version 7" in report.broken.reason
 
 
 # --- one snapshot, no lock --------------------------------------------------------------------

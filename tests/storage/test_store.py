@@ -17,6 +17,8 @@ from storage.cases import (
     UnknownReceipt,
     case_for_receipt,
     normalise_receipt,
+    read_receipt,
+    receipt_hash,
     seal_case,
 )
 from storage.crypto.envelope import TamperedCase
@@ -76,10 +78,35 @@ async def test_a_case_is_found_by_its_receipt_code_however_it_is_retyped(
     receipt = await store(db, detention(), [reviewer_key.public])
     retyped = receipt.code.lower().replace("-", " ").replace("0", "o").replace("1", "l")
     async with db.sessions() as session:
-        assert await case_for_receipt(session, retyped) == receipt.case_id
+        assert await case_for_receipt(session, await read_receipt(retyped)) == receipt.case_id
         with pytest.raises(UnknownReceipt):
-            await case_for_receipt(session, "AAAA-AAAA-AAAA-AAAA")
+            await case_for_receipt(session, await read_receipt("AAAA-AAAA-AAAA-AAAA"))
+    with pytest.raises(UnknownReceipt):
+        await read_receipt("not a code")
     assert len(normalise_receipt(receipt.code)) == 16
+
+
+async def test_the_stored_lookup_is_no_fast_hash_and_old_codes_still_work(
+    db: Database, reviewer_key: ReviewerPrivateKey
+) -> None:
+    # Given a case sent now, and one stored as before the reply channel (SHA-256 lookup)
+    fresh = await store(db, detention(), [reviewer_key.public])
+    old = await store(db, detention(), [reviewer_key.public])
+    async with db.transaction() as session:
+        await session.execute(
+            update(Case).where(Case.id == old.case_id).values(receipt_hash=receipt_hash(old.code))
+        )
+        stored = (
+            await session.execute(select(Case.receipt_hash).where(Case.id == fresh.case_id))
+        ).scalar_one()
+    # Then the new case's stored hash is not the fast SHA-256 a thief could search codes with
+    assert stored != receipt_hash(fresh.code)
+    assert stored == (await read_receipt(fresh.code)).lookup
+    # And both codes find their case
+    async with db.sessions() as session:
+        for receipt in (fresh, old):
+            found = await case_for_receipt(session, await read_receipt(receipt.code))
+            assert found == receipt.case_id
 
 
 async def test_clear_metadata_is_only_what_operation_needs(

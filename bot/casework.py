@@ -1,0 +1,365 @@
+"""The reviewers' casework: `kuager cases`, `show`, `status`, `note` and `reply`.
+
+Each runs on a reviewer's laptop with their key (`--key`, passphrase from KUAGER_PASSPHRASE or
+the terminal) against the database (`--database`). Reading decrypts with that key; writing
+appends an event sealed to every reviewer key in the config and to the writer's own, and — for
+a status or a reply — to the case's reply key, which the witness opens with the receipt code.
+As in `bot.reviewer`, every line printed from the database is escaped and every failure is
+one line: an unknown case, a bad status or a key the case is not sealed to is status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from collections.abc import Awaitable, Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TypeVar
+
+from bot.reviewer import EXIT_OK, EXIT_PROBLEM, _open_key, _run, err, fail, out, say
+from handlers.forms.missing_person import wgeid_gaps
+from handlers.labels import labeller
+from storage.casefile import CaseFile, CaseQuery, list_cases, read_case
+from storage.crypto.envelope import NotARecipient, TamperedCase
+from storage.crypto.keys import ReviewerPrivateKey, ReviewerPublicKey
+from storage.database import Database
+from storage.events import (
+    STATUSES,
+    EventDocument,
+    EventKind,
+    InvalidEvent,
+    UnknownCase,
+    append_event,
+    case_access,
+    status_event,
+    text_event,
+)
+from storage.export import flatten
+
+FIRST_WORDS = 8
+
+
+def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Declare the five subcommands (called by `bot.cli.build_parser`)."""
+
+    def with_key(name: str, help_text: str) -> argparse.ArgumentParser:
+        parser = sub.add_parser(name, help=help_text)
+        parser.add_argument("--key", type=Path, required=True, help="your private key file")
+        parser.add_argument("--database", help="database URL or SQLite path (default: config)")
+        return parser
+
+    cases = with_key("cases", "list cases sealed to your key, one a line, with their status")
+    cases.add_argument("--status", help=f"only cases with this status ({', '.join(STATUSES)})")
+    cases.add_argument("--type", help="only this report type (form id)")
+    cases.add_argument("--since", help="only cases received on or after this day (YYYY-MM-DD)")
+    cases.add_argument("--urgent", action="store_true", help="only cases flagged urgent")
+    show = with_key("show", "one case with its follow-ups, statuses, notes and replies")
+    show.add_argument("case")
+    show.add_argument("--lang", choices=("kk", "ru", "en"), help="answers as words")
+    status = with_key("status", "set a case's status; the witness sees it with the code")
+    status.add_argument("case")
+    status.add_argument("status", help=", ".join(STATUSES))
+    status.add_argument("--note", help="a note for other reviewers, not for the witness")
+    note = with_key("note", "add a note for other reviewers (never shown to the witness)")
+    note.add_argument("case")
+    note.add_argument("--text", help="the note (default: standard input)")
+    reply = with_key("reply", "answer the witness; they read it with /followup CODE")
+    reply.add_argument("case")
+    reply.add_argument("--text", help="the reply (default: standard input)")
+
+
+def _key(args: argparse.Namespace) -> ReviewerPrivateKey | int:
+    """Unlock `--key`; an int is the exit status of a failure, already said."""
+    return _open_key(args.key)
+
+
+# --- reading ----------------------------------------------------------------------------------
+
+
+def cmd_cases(args: argparse.Namespace, database_url: str) -> int:
+    if args.status is not None and args.status not in STATUSES:
+        return fail(f"unknown status {args.status!r}; one of: {', '.join(STATUSES)}")
+    try:
+        since = dt.date.fromisoformat(args.since) if args.since else None
+    except ValueError:
+        return fail("--since takes a date such as 2022-01-05")
+    key = _key(args)
+    if isinstance(key, int):
+        return key
+    query = CaseQuery(args.type, since, args.status, args.urgent)
+    return _run(_cases(database_url, key, query))
+
+
+async def _cases(database_url: str, key: ReviewerPrivateKey, query: CaseQuery) -> int:
+    db = Database(database_url)
+    try:
+        found = await list_cases(db, key, query)
+    finally:
+        await db.close()
+    for file in found.files:
+        say(out, case_line(file))
+    say(err, f"{len(found.files)} cases")
+    for case_id in found.tally.tampered:
+        say(err, f"TAMPERED: case {case_id[:80]} does not authenticate; skipped")
+    return EXIT_PROBLEM if found.tally.tampered else EXIT_OK
+
+
+def case_line(file: CaseFile) -> str:
+    """id, received day, type, status, urgent, missing UN elements, group, first words."""
+    case = file.case
+    gaps = ",".join(wgeid_gaps(file.answers)) if case.form_id == "missing_person" else ""
+    narrative = file.answers.get("narrative")
+    words = narrative.split()[:FIRST_WORDS] if isinstance(narrative, str) else []
+    fields = (
+        case.case_id,
+        case.received_day.isoformat(),
+        case.form_id,
+        file.status,
+        "URGENT" if file.flags.get("urgent") else "-",
+        f"missing:{gaps}" if gaps else "-",
+        f"group:{file.group[:8]}" if file.group else "-",
+        " ".join(words) + ("…" if len(words) == FIRST_WORDS else ""),
+    )
+    return "  ".join(fields)
+
+
+def cmd_show(args: argparse.Namespace, database_url: str) -> int:
+    key = _key(args)
+    if isinstance(key, int):
+        return key
+    return _run(_show(database_url, key, args.case, args.lang))
+
+
+async def _show(database_url: str, key: ReviewerPrivateKey, case_id: str, lang: str | None) -> int:
+    db = Database(database_url)
+    try:
+        file = await _guarded(read_case(db, key, case_id), case_id, key)
+    finally:
+        await db.close()
+    if isinstance(file, int):
+        return file
+    for line in show_lines(file, lang):
+        say(out, line)
+    forged = [e for e in file.events if not e.authentic]
+    return EXIT_PROBLEM if forged else EXIT_OK
+
+
+@dataclass(frozen=True)
+class HistoryLine:
+    day: dt.date
+    order: int
+    text: str
+
+
+def show_lines(file: CaseFile, lang: str | None) -> list[str]:
+    """The case as `kuager show` prints it: the report's answers, then the whole history."""
+    case = file.case
+    label = labeller(lang) if lang else None
+    lines = [
+        f"case {case.case_id}  {case.form_id}  received {case.received_day.isoformat()}  "
+        f"language {case.document.get('language', '?')}  status {file.status}",
+    ]
+    if not file.has_reply_channel:
+        lines.append("(sent before replies existed: the witness cannot read statuses or replies)")
+    lines += _answers(case.form_id, file.answers, label)
+    history = [HistoryLine(case.received_day, 0, "report received")]
+    for addendum in file.addenda:
+        notes = addendum.document.get("answers", {}).get("notes", [])
+        files = len(addendum.document.get("attachments", []))
+        text = " / ".join(str(n) for n in notes) if isinstance(notes, list) else ""
+        history.append(HistoryLine(addendum.received_day, 1, f"follow-up ({files} files): {text}"))
+    for order, event in enumerate(file.events, start=2):
+        history.append(HistoryLine(event.day, order, _event_text(event.document, event.authentic)))
+    lines.append("history:")
+    lines += [
+        f"  {h.day.isoformat()}  {h.text}" for h in sorted(history, key=lambda h: (h.day, h.order))
+    ]
+    return lines
+
+
+def _answers(
+    form_id: str, answers: dict[str, object], label: Callable[[str, str, str], str] | None
+) -> list[str]:
+    lines = []
+    for column, value in flatten(answers).items():
+        shown = label(form_id, column, value) if label else value
+        lines.append(f"  {column}: {shown}")
+    return lines
+
+
+def _event_text(document: EventDocument | None, authentic: bool) -> str:
+    if document is None:
+        return "TAMPERED: an event that does not open with this key"
+    who = f"key {document.author}"
+    if document.kind is EventKind.STATUS:
+        text = f"{who}  status {document.status}"
+    else:
+        text = f"{who}  {document.kind.value}: {document.text}"
+    return text if authentic else f"FORGED (not written by a reviewer of this case): {text}"
+
+
+# --- writing ----------------------------------------------------------------------------------
+
+
+def cmd_status(
+    args: argparse.Namespace, database_url: str, reviewers: Sequence[ReviewerPublicKey]
+) -> int:
+    if args.status not in STATUSES:
+        return fail(f"unknown status {args.status!r}; one of: {', '.join(STATUSES)}")
+    key = _key(args)
+    if isinstance(key, int):
+        return key
+    today = _today()
+
+    def events(case_id: str, author: str) -> list[EventDocument]:
+        made = [status_event(case_id, args.status, author, today)]
+        if args.note:
+            made.append(text_event(case_id, EventKind.NOTE, args.note, author, today))
+        return made
+
+    return _run(_record(database_url, key, args.case, events, reviewers, today))
+
+
+def cmd_note(
+    args: argparse.Namespace, database_url: str, reviewers: Sequence[ReviewerPublicKey]
+) -> int:
+    return _text_command(args, database_url, reviewers, EventKind.NOTE)
+
+
+def cmd_reply(
+    args: argparse.Namespace, database_url: str, reviewers: Sequence[ReviewerPublicKey]
+) -> int:
+    return _text_command(args, database_url, reviewers, EventKind.REPLY)
+
+
+def _text_command(
+    args: argparse.Namespace,
+    database_url: str,
+    reviewers: Sequence[ReviewerPublicKey],
+    kind: EventKind,
+) -> int:
+    text = args.text if args.text is not None else _read_text(kind)
+    today = _today()
+    try:
+        # Checked before the passphrase is asked: a bad text costs nothing.
+        text_event("0" * 32, kind, text, "", today)
+    except InvalidEvent as exc:
+        return fail(str(exc))
+    if sys.stdin.isatty() and not _confirmed(kind, text):
+        return fail("nothing sent", EXIT_PROBLEM)
+    key = _key(args)
+    if isinstance(key, int):
+        return key
+
+    def events(case_id: str, author: str) -> list[EventDocument]:
+        return [text_event(case_id, kind, text, author, today)]
+
+    return _run(_record(database_url, key, args.case, events, reviewers, today))
+
+
+def _read_text(kind: EventKind) -> str:
+    if sys.stdin.isatty():
+        say(err, f"type the {kind.value}, then Ctrl-D on a line of its own:")
+    return sys.stdin.read()
+
+
+def _confirmed(kind: EventKind, text: str) -> bool:
+    """On a terminal: show the text back and ask before anything is sealed."""
+    say(err, f"the {kind.value}, as it will be sealed:")
+    for line in text.strip().splitlines():
+        say(err, f"  | {line}")
+    to = "the witness and every reviewer" if kind is EventKind.REPLY else "every reviewer"
+    err.print(f"Send it to {to}? [y/N] ", end="", markup=False)
+    try:
+        with open("/dev/tty", encoding="utf-8") as tty:
+            answer = tty.readline()
+    except OSError:
+        return False
+    return answer.strip().lower() in ("y", "yes")
+
+
+def _today() -> dt.date:
+    return dt.datetime.now(dt.UTC).date()
+
+
+MakeEvents = Callable[[str, str], list[EventDocument]]
+
+
+async def _record(
+    database_url: str,
+    key: ReviewerPrivateKey,
+    case_id: str,
+    make: MakeEvents,
+    reviewers: Sequence[ReviewerPublicKey],
+    today: dt.date,
+) -> int:
+    recipients = _recipients(reviewers, key)
+    db = Database(database_url)
+    try:
+        written = await _guarded(_append(db, key, case_id, make, recipients, today), case_id, key)
+    finally:
+        await db.close()
+    if isinstance(written, int):
+        return written
+    for kind, event_id, witness in written:
+        to = " and the witness's reply key" if witness else ""
+        keys = len(recipients)
+        say(out, f"{kind} {event_id} added to case {case_id}, sealed to {keys} reviewer keys{to}")
+    if len(recipients) == 1:
+        say(err, "only your key was configured: set [reviewers] public_keys so others read it too")
+    return EXIT_OK
+
+
+async def _append(
+    db: Database,
+    key: ReviewerPrivateKey,
+    case_id: str,
+    make: MakeEvents,
+    recipients: Sequence[ReviewerPublicKey],
+    today: dt.date,
+) -> list[tuple[str, str, bool]]:
+    written = []
+    async with db.transaction() as session:
+        access = await case_access(session, key, case_id)
+        events = make(case_id, key.public.key_id)
+        if access.reply_key is None and any(e.kind is EventKind.REPLY for e in events):
+            raise NoReplyChannel(case_id)
+        for event in events:
+            event_id = await append_event(session, access, event, recipients, today=today)
+            witness = access.reply_key is not None and event.kind is not EventKind.NOTE
+            written.append((event.kind.value, event_id, witness))
+    return written
+
+
+class NoReplyChannel(Exception):
+    """The case was sent before reply channels: no witness key to seal a reply to."""
+
+
+def _recipients(
+    reviewers: Iterable[ReviewerPublicKey], key: ReviewerPrivateKey
+) -> list[ReviewerPublicKey]:
+    """Every configured reviewer key, and always the writer's own."""
+    keys = {k.key_id: k for k in reviewers}
+    keys.setdefault(key.public.key_id, key.public)
+    return list(keys.values())
+
+
+T = TypeVar("T")
+
+
+async def _guarded(work: Awaitable[T], case_id: str, key: ReviewerPrivateKey) -> T | int:
+    """Await `work`, turning the expected failures into one line and an exit status."""
+    try:
+        return await work
+    except UnknownCase:
+        return fail(f"no case {case_id[:80]}")
+    except NotARecipient:
+        return fail(f"case {case_id[:80]} is not sealed to key {key.public.key_id}")
+    except TamperedCase:
+        return fail(f"TAMPERED: case {case_id[:80]} does not authenticate", EXIT_PROBLEM)
+    except NoReplyChannel:
+        return fail(
+            f"case {case_id[:80]} was sent before replies existed: the witness has no key for one"
+        )

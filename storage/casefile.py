@@ -1,0 +1,125 @@
+"""A case as a reviewer works on it: the report, its follow-ups and its events, decrypted.
+
+Read on the reviewer's laptop for `kuager cases` and `kuager show`. Follow-ups are cases of
+their own (form `addendum`) pointing at the report through `links.addendum_to`; events are
+`storage.events`. Nothing here trusts the database: a forged event is marked, not hidden, and
+a case that does not open is counted in the tally as export counts it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from storage.crypto.keys import ReviewerPrivateKey
+from storage.database import Database
+from storage.events import (
+    OpenedEvent,
+    UnknownCase,
+    case_access,
+    current_status,
+    read_events,
+)
+from storage.export import ExportTally, OpenedCase, open_cases
+
+ADDENDUM_FORM = "addendum"
+
+
+@dataclass(frozen=True)
+class CaseFile:
+    """One report with everything that followed it, oldest first."""
+
+    case: OpenedCase
+    events: Sequence[OpenedEvent] = ()
+    addenda: Sequence[OpenedCase] = ()
+    has_reply_channel: bool = False
+
+    @property
+    def status(self) -> str:
+        """The newest status a reviewer of the case set: forged events do not count."""
+        return current_status(self.events)
+
+    @property
+    def answers(self) -> dict[str, Any]:
+        answers = self.case.document.get("answers", {})
+        return answers if isinstance(answers, dict) else {}
+
+    @property
+    def flags(self) -> dict[str, Any]:
+        flags = self.case.document.get("flags", {})
+        return flags if isinstance(flags, dict) else {}
+
+    @property
+    def group(self) -> str:
+        group = self.case.document.get("links", {}).get("group")
+        return group if isinstance(group, str) else ""
+
+
+@dataclass(frozen=True)
+class CaseQuery:
+    """The filters of `kuager cases`."""
+
+    form_id: str | None = None
+    since: dt.date | None = None
+    status: str | None = None
+    urgent: bool = False
+
+
+@dataclass
+class CaseList:
+    files: list[CaseFile] = field(default_factory=list)
+    tally: ExportTally = field(default_factory=ExportTally)
+
+
+def _addendum_to(case: OpenedCase) -> str | None:
+    if case.form_id != ADDENDUM_FORM:
+        return None
+    target = case.document.get("links", {}).get("addendum_to")
+    return target if isinstance(target, str) else None
+
+
+async def list_cases(db: Database, key: ReviewerPrivateKey, query: CaseQuery) -> CaseList:
+    """Every report this key opens that matches `query`, oldest first, with its events."""
+    found = CaseList()
+    reports: list[OpenedCase] = []
+    addenda: dict[str, list[OpenedCase]] = {}
+    async with db.snapshot() as session:
+        async for case in open_cases(session, key, found.tally, since=query.since):
+            target = _addendum_to(case)
+            if target is not None:
+                addenda.setdefault(target, []).append(case)
+            elif query.form_id is None or case.form_id == query.form_id:
+                reports.append(case)
+        for case in reports:
+            access = await case_access(session, key, case.case_id)
+            events = await read_events(session, key, case.case_id, access.auth_key)
+            file = CaseFile(
+                case, events, addenda.get(case.case_id, []), access.reply_key is not None
+            )
+            if query.status is not None and file.status != query.status:
+                continue
+            if query.urgent and not file.flags.get("urgent"):
+                continue
+            found.files.append(file)
+    return found
+
+
+async def read_case(db: Database, key: ReviewerPrivateKey, case_id: str) -> CaseFile:
+    """One report with its follow-ups and events: `UnknownCase`, or the envelope's
+    `NotARecipient` / `TamperedCase`."""
+    async with db.snapshot() as session:
+        access = await case_access(session, key, case_id)
+        tally = ExportTally()
+        report: OpenedCase | None = None
+        addenda: list[OpenedCase] = []
+        async for case in open_cases(session, key, tally):
+            if case.case_id == case_id:
+                report = case
+            elif _addendum_to(case) == case_id:
+                addenda.append(case)
+        if report is None:
+            raise UnknownCase(f"case {case_id} does not open as a report")
+        events = await read_events(session, key, case_id, access.auth_key)
+    return CaseFile(report, events, addenda, access.reply_key is not None)

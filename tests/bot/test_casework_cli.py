@@ -1,0 +1,83 @@
+"""The reviewers' casework commands as a reviewer runs them: the real `kuager` executable."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from storage.cases import seal_case
+from storage.database import Database
+from tests.bot.test_reviewer_cli import keys, kuager, public
+from tests.storage.cases import detention, store
+
+__all__ = ["keys"]  # the module-scoped key fixture, shared with the export tests
+
+
+def with_key(keys: Path, database_url: str, name: str = "alice") -> tuple[str, ...]:
+    return ("--key", str(keys / f"{name}.key"), "--database", database_url)
+
+
+async def test_statuses_notes_and_replies_come_back_in_show_and_filter_cases(
+    keys: Path, db: Database, database_url: str
+) -> None:
+    # Given two cases sealed to alice
+    first = await store(db, detention("kk"), [public(keys, "alice")])
+    second = await store(db, detention("ru"), [public(keys, "alice")])
+    # When she sets a status with a note on one, and replies
+    args = with_key(keys, database_url)
+    status = kuager("status", *args, first.case_id, "needs_info", "--note", "ask the date")
+    assert status.returncode == 0, status.stderr
+    assert kuager("reply", *args, first.case_id, "--text", "Когда?").returncode == 0
+    # Then `cases` lists both, one a line, and filters by status
+    listed = kuager("cases", *args).stdout.splitlines()
+    assert {line.split()[0] for line in listed} == {first.case_id, second.case_id}
+    (line,) = kuager("cases", *args, "--status", "needs_info").stdout.splitlines()
+    assert line.split()[:4] == [first.case_id, "2022-01-09", "detention", "needs_info"]
+    assert kuager("cases", *args, "--type", "missing_person").stdout == ""
+    assert kuager("cases", *args, "--urgent").stdout == ""
+    # And `show` gives the whole history, oldest first, with the key id
+    shown = kuager("show", *args, first.case_id, "--lang", "en").stdout
+    history = shown.split("history:\n", 1)[1].splitlines()
+    alice = public(keys, "alice").key_id
+    assert history[0].endswith("report received")
+    assert [h.split("  ", 3)[-1] for h in history[1:]] == [
+        "status needs_info",
+        "note: ask the date",
+        "reply: Когда?",
+    ]
+    assert all(f"key {alice}" in h for h in history[1:])
+    assert "detained_by: Plainclothes officers; Police" in shown
+
+
+async def test_mistakes_are_one_line_and_status_2(
+    keys: Path, db: Database, database_url: str
+) -> None:
+    case = await store(db, detention(), [public(keys, "alice")])
+    args = with_key(keys, database_url)
+    refused = {
+        "unknown case": kuager("show", *args, "0" * 32),
+        "bad status": kuager("status", *args, case.case_id, "found"),
+        "empty reply": kuager("reply", *args, case.case_id),
+        "wrong key": kuager(
+            "note", *with_key(keys, database_url, "bob"), case.case_id, "--text", "x"
+        ),
+        "wrong passphrase": kuager("show", *args, case.case_id, passphrase="not the one at all"),
+    }
+    for what, result in refused.items():
+        assert result.returncode == 2, (what, result.stderr)
+        assert len(result.stderr.strip().splitlines()) == 1, (what, result.stderr)
+        assert "Traceback" not in result.stderr
+    assert "not sealed to key" in refused["wrong key"].stderr
+    assert "needs_info" in refused["bad status"].stderr
+
+
+async def test_a_case_from_before_replies_takes_notes_and_statuses_but_no_reply(
+    keys: Path, db: Database, database_url: str
+) -> None:
+    async with db.transaction() as session:
+        # Sealed as before the reply channel: no reply key in the body, no channel row.
+        case = await seal_case(session, detention(), [public(keys, "alice")], with_receipt=False)
+    args = with_key(keys, database_url)
+    refused = kuager("reply", *args, case.case_id, "--text", "Здравствуйте")
+    assert refused.returncode == 2 and "before replies existed" in refused.stderr
+    assert kuager("note", *args, case.case_id, "--text", "old case").returncode == 0
+    assert "witness cannot read" in kuager("show", *args, case.case_id).stdout
