@@ -185,7 +185,7 @@ def cmd_reply(args: argparse.Namespace, config: Config) -> int:
 def cmd_desk(args: argparse.Namespace, config: Config) -> int:
     from bot.desk.command import cmd_desk as desk
 
-    return desk(args, database_url(args, config), config.desk)
+    return desk(args, database_url(args, config), config.desk, config.reviewer_keys())
 
 
 def cmd_db(args: argparse.Namespace, config: Config) -> int:

@@ -8,7 +8,7 @@ and raw HTTP clients talk to the desk over real sockets.
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
@@ -17,7 +17,7 @@ from aiohttp import web
 from bot.desk.app import Desk, make_app
 from bot.desk.guard import LOOPBACK, Gate
 from bot.desk.vault import DEFAULT_IDLE_SECONDS, Vault
-from storage.crypto.keys import ReviewerPrivateKey
+from storage.crypto.keys import ReviewerPrivateKey, ReviewerPublicKey
 from storage.database import Database
 
 
@@ -40,9 +40,12 @@ async def served_desk(
     idle_seconds: float = DEFAULT_IDLE_SECONDS,
     seen_before: frozenset[str] | None = None,
     clock: Callable[[], float] = time.monotonic,
+    reviewers: Sequence[ReviewerPublicKey] = (),
 ) -> AsyncIterator[RunningDesk]:
     db = Database(database_url)
-    vault = Vault(db, idle_seconds=idle_seconds, seen_before=seen_before, clock=clock)
+    vault = Vault(
+        db, idle_seconds=idle_seconds, seen_before=seen_before, clock=clock, reviewers=reviewers
+    )
     desk = Desk(Gate(lang), vault)
     runner = web.AppRunner(make_app(desk), access_log=None)
     try:

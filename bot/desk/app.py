@@ -114,13 +114,14 @@ async def door(request: web.Request, handler: Handler) -> web.StreamResponse:
 
 def make_app(desk: Desk) -> web.Application:
     """The desk's web application; serve it on 127.0.0.1 and set `desk.gate.port`."""
-    from bot.desk import pages
+    from bot.desk import casework_forms, documents, pages
 
     app = web.Application(middlewares=[door], client_max_size=64 * 1024)
     app[DESK] = desk
     app.on_response_prepare.append(add_security_headers)
     app.cleanup_ctx.append(_watch_idle)
-    app.add_routes(pages.ROUTES)
+    for module in (pages, casework_forms, documents):
+        app.add_routes(module.routes)
     return app
 
 

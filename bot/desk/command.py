@@ -13,7 +13,7 @@ import argparse
 import asyncio
 import sys
 import webbrowser
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from aiohttp import web
@@ -28,13 +28,19 @@ from bot.reviewer import EXIT_OK, _open_key, _run, err, fail, say
 from storage.crypto.keys import (
     InvalidKeyFile,
     ReviewerPrivateKey,
+    ReviewerPublicKey,
     WrongPassphrase,
     unlock_private_key,
 )
 from storage.database import Database
 
 
-def cmd_desk(args: argparse.Namespace, database_url: str, settings: DeskConfig) -> int:
+def cmd_desk(
+    args: argparse.Namespace,
+    database_url: str,
+    settings: DeskConfig,
+    reviewers: Sequence[ReviewerPublicKey],
+) -> int:
     if not 0 <= args.port <= 65535:
         return fail("--port takes a number from 1 to 65535 (0: any free port)")
     key = _open_key(args.key)
@@ -48,6 +54,7 @@ def cmd_desk(args: argparse.Namespace, database_url: str, settings: DeskConfig) 
             port=args.port,
             lang=args.lang,
             settings=settings,
+            reviewers=reviewers,
             open_browser=not args.no_browser,
             ask_again=_terminal_unlock(key_file) if sys.stdin.isatty() else None,
         )
@@ -78,12 +85,18 @@ async def serve(
     port: int,
     lang: str | None,
     settings: DeskConfig,
+    reviewers: Sequence[ReviewerPublicKey],
     open_browser: bool,
     ask_again: Callable[[], ReviewerPrivateKey | None] | None,
 ) -> int:
     db = Database(database_url)
     seen_file = seen_path(Path(settings.state_dir), key.public.key_id)
-    vault = Vault(db, idle_seconds=settings.idle_seconds, seen_before=load_seen(seen_file))
+    vault = Vault(
+        db,
+        idle_seconds=settings.idle_seconds,
+        seen_before=load_seen(seen_file),
+        reviewers=reviewers,
+    )
     gate = Gate(lang) if lang else Gate()
     runner = web.AppRunner(make_app(Desk(gate, vault)), access_log=None)
     try:

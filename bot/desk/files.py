@@ -44,10 +44,14 @@ class Delivery:
 
 def delivery(index: int, name: str, kind: str, head: bytes) -> Delivery:
     """How to serve attachment number `index` whose plaintext starts with `head`."""
-    shown = safe_file_name(index, name, kind)
     mime = image_type(head)
-    how = "inline" if mime else "attachment"
-    # An ASCII fallback plus RFC 5987's UTF-8 form: Kazakh and Russian names survive.
-    ascii_name = shown.encode("ascii", "replace").decode().replace("?", "_")
-    disposition = f"{how}; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(shown, safe='')}"
+    disposition = safe_disposition(safe_file_name(index, name, kind), inline=mime is not None)
     return Delivery(mime or DOWNLOAD_TYPE, disposition, mime is not None)
+
+
+def safe_disposition(plain_name: str, *, inline: bool = False) -> str:
+    """`Content-Disposition` for a name already made plain (`safe_file_name`): an ASCII
+    fallback plus RFC 5987's UTF-8 form, so Kazakh and Russian names survive."""
+    how = "inline" if inline else "attachment"
+    ascii_name = plain_name.encode("ascii", "replace").decode().replace("?", "_")
+    return f"{how}; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(plain_name, safe='')}"

@@ -12,10 +12,11 @@ from aiohttp import web
 
 from bot.desk import words as w
 from bot.desk.app import DESK, lang_of, message, render, session_of
-from bot.desk.casebook import CaseFilter, count, pick
+from bot.desk.casebook import CaseFilter, DeskCase, count, pick, with_statuses
 from bot.desk.files import delivery
 from bot.desk.guard import set_session_cookie
 from bot.desk.showing import (
+    HistoryEntry,
     ShownFile,
     answers,
     day,
@@ -30,6 +31,7 @@ from bot.desk.vault import FileUnavailable
 from handlers.forms import FORMS, REGIONS
 from handlers.i18n import LANGUAGES, _, language
 from storage.cases import is_object_id
+from storage.events import STATUSES, current_status
 
 STATIC = {"desk.css": "text/css"}
 """The only static files, by name: a request names one of these or gets 404, never a path."""
@@ -59,7 +61,7 @@ async def list_cases(request: web.Request) -> web.StreamResponse:
     vault = request.app[DESK].vault
     await vault.refresh()
     chosen, bad = CaseFilter.from_query(request.query)
-    everything = vault.cases()
+    everything = with_statuses(vault.cases(), await vault.statuses())
     shown = pick(everything, chosen)
     return render(
         request,
@@ -71,6 +73,7 @@ async def list_cases(request: web.Request) -> web.StreamResponse:
         tampered=len(vault.tampered),
         forms=[(form_id, form.title) for form_id, form in FORMS.items()],
         regions=[(c.code, c.label) for c in REGIONS],
+        statuses=[(code, w.STATUS_LABELS[code]) for code in STATUSES],
         form_title=form_title,
         region_label=region_label,
         day=day,
@@ -79,36 +82,54 @@ async def list_cases(request: web.Request) -> web.StreamResponse:
 
 @routes.get("/cases/{case_id}")
 async def show_case(request: web.Request) -> web.StreamResponse:
-    vault = request.app[DESK].vault
-    case_id = request.match_info["case_id"]
-    case = vault.case(case_id) if is_object_id(case_id) else None
+    case = case_asked(request)
     if case is None:
         return not_found(request)
+    saved = request.query.get("saved") == "1"
+    return await case_page(request, case, notice=_(w.SAVED) if saved else "")
+
+
+def case_asked(request: web.Request) -> DeskCase | None:
+    """The case the path names, if it is one this key opened; None for anything else."""
+    case_id = request.match_info["case_id"]
+    return request.app[DESK].vault.case(case_id) if is_object_id(case_id) else None
+
+
+async def case_page(
+    request: web.Request, case: DeskCase, *, notice: str = "", error: str = "", status: int = 200
+) -> web.Response:
+    """A case with its files, its history (follow-ups and events) and the forms."""
+    vault = request.app[DESK].vault
     files = [
         await _shown(request, case.case_id, index, ref)
         for index, ref in enumerate(case.attachments, start=1)
     ]
-    followups = [
-        (
-            followup,
-            [
-                await _shown(request, followup.case_id, index, ref)
-                for index, ref in enumerate(followup.attachments, start=1)
-            ],
-        )
-        for followup in case.followups
-    ]
+    entries: list[HistoryEntry] = []
+    for followup in case.followups:
+        shown = [
+            await _shown(request, followup.case_id, index, ref)
+            for index, ref in enumerate(followup.attachments, start=1)
+        ]
+        entries.append(HistoryEntry(followup.received_day, followup=followup, files=shown))
+    events = await vault.history(case.case_id)
+    entries += [HistoryEntry(event.day, event=event) for event in events]
+    entries.sort(key=lambda entry: entry.day)
     with language(lang_of(request)):
         known, others = answers(case)
     return render(
         request,
         "case.html",
+        status=status,
         case=case,
+        current=current_status(events),
+        statuses=[(code, w.STATUS_LABELS[code]) for code in STATUSES],
         known=known,
         others=others,
         files=files,
-        followups=followups,
+        history=entries,
         linked=linked(case, vault.cases()),
+        notice=notice,
+        error=error,
         form_title=form_title,
         region_label=region_label,
         gap_label=gap_label,
@@ -178,6 +199,3 @@ def _back(back: object) -> str:
 def not_found(request: web.Request) -> web.Response:
     with language(lang_of(request)):
         return message(request, _(w.NOT_FOUND_TITLE), _(w.NOT_FOUND_TEXT), 404)
-
-
-ROUTES = routes

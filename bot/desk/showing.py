@@ -19,10 +19,11 @@ from babel.dates import format_date
 from markupsafe import Markup
 
 from bot.desk import words as w
-from bot.desk.casebook import DeskCase
-from handlers.forms import FORMS, REGIONS, REVIEW_LABELS, Draft, Kind, review_items
+from bot.desk.casebook import DeskCase, Followup
+from handlers.forms import FORMS, REGIONS, REVIEW_LABELS, Draft, Kind, Special, review_items
 from handlers.i18n import _, current_language
 from handlers.screens import format_value, review_label
+from storage.events import OpenedEvent
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,16 @@ class ShownAnswer:
     label: str
     text: str | None = None
     words: Markup | None = None
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One line of a case's history: a witness's follow-up (with its files) or an event."""
+
+    day: dt.date
+    followup: Followup | None = None
+    files: Sequence[ShownFile] = ()
+    event: OpenedEvent | None = None
 
 
 @dataclass(frozen=True)
@@ -90,7 +101,11 @@ def answers(case: DeskCase) -> tuple[list[ShownAnswer], list[ShownAnswer]]:
             covered.add(item.path.split(".", 1)[0])
             if item.question.kind is Kind.MEDIA:
                 continue  # listed with the files
-            if item.question.kind is Kind.TEXT and isinstance(item.value, str):
+            if (
+                item.question.kind is Kind.TEXT
+                and isinstance(item.value, str)
+                and not _special(item.value)
+            ):
                 shown.append(ShownAnswer(review_label(item), text=item.value))
             else:
                 # format_value escapes whatever came from the witness itself.
@@ -102,6 +117,11 @@ def answers(case: DeskCase) -> tuple[list[ShownAnswer], list[ShownAnswer]]:
         if key not in covered
     ]
     return shown, others
+
+
+def _special(value: str) -> bool:
+    """ "skipped", "dont_know", "prefer_not": worded like any choice, not shown as typed."""
+    return value in {s.value for s in Special}
 
 
 def _plain(value: Any) -> str:

@@ -14,16 +14,20 @@ import datetime as dt
 import hashlib
 import logging
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.casework import MakeEvents, append_events, recipients_for
 from bot.desk.casebook import DeskCase, build
 from storage.attachments import open_attachment
 from storage.cases import is_object_id
 from storage.crypto.envelope import NotARecipient, TamperedCase
-from storage.crypto.keys import ReviewerPrivateKey
+from storage.crypto.keys import ReviewerPrivateKey, ReviewerPublicKey
 from storage.database import Database
+from storage.events import CaseAccess, OpenedEvent, case_access, current_status, read_events
 from storage.export import ExportTally, OpenedCase, open_cases
 
 logger = logging.getLogger(__name__)
@@ -59,14 +63,19 @@ class Vault:
         idle_seconds: float = DEFAULT_IDLE_SECONDS,
         clock: Callable[[], float] = time.monotonic,
         seen_before: frozenset[str] | None = None,
+        reviewers: Sequence[ReviewerPublicKey] = (),
     ) -> None:
         self.db = db
+        self.reviewers = tuple(reviewers)
+        """Every configured reviewer key: events are sealed to them all, as by the CLI."""
         self.idle_seconds = idle_seconds
         self.seen_before = seen_before
         self._clock = clock
         self._key: ReviewerPrivateKey | None = None
         self._opened: dict[str, OpenedCase] = {}
         self._cases: dict[str, DeskCase] = {}
+        self._access: dict[str, CaseAccess] = {}
+        """Per case, what the key derived to read and write its events (dropped on lock)."""
         self._last_used = clock()
         self.tampered: list[str] = []
         self.not_for_this_key = 0
@@ -100,7 +109,7 @@ class Vault:
         if self._key is None:
             return
         self._key = None
-        self._opened, self._cases = {}, {}
+        self._opened, self._cases, self._access = {}, {}, {}
         self.tampered = []
         logger.info("desk_locked")
         for callback in self.on_lock:
@@ -142,6 +151,46 @@ class Vault:
             seen_before=self.seen_before,
         )
         self._cases = {c.case_id: c for c in made}
+
+    def reports(self) -> list[OpenedCase]:
+        """Every decrypted document, follow-ups included (for the summary's counts)."""
+        self.key  # noqa: B018 - raises Locked when the key is gone
+        return list(self._opened.values())
+
+    async def history(self, case_id: str) -> list[OpenedEvent]:
+        """The case's events as they are in the database now (another desk may have added
+        some), oldest first; forged or altered ones marked, not hidden."""
+        key = self.key
+        async with self.db.snapshot() as session:
+            return await self._events(session, key, case_id)
+
+    async def statuses(self) -> dict[str, str]:
+        """Each held case's current status, read afresh from its events in one snapshot."""
+        key = self.key
+        async with self.db.snapshot() as session:
+            return {
+                case_id: current_status(await self._events(session, key, case_id))
+                for case_id in list(self._cases)
+            }
+
+    async def _events(
+        self, session: AsyncSession, key: ReviewerPrivateKey, case_id: str
+    ) -> list[OpenedEvent]:
+        access = self._access.get(case_id) or await case_access(session, key, case_id)
+        if self._key is key:
+            self._access[case_id] = access
+        return await read_events(session, key, case_id, access.auth_key)
+
+    async def has_reply_channel(self, case_id: str) -> bool:
+        await self.history(case_id)
+        access = self._access.get(case_id)
+        return access is not None and access.reply_key is not None
+
+    async def record(self, case_id: str, make: MakeEvents, today: dt.date) -> None:
+        """Seal and store events exactly as `kuager status/note/reply` do."""
+        key = self.key
+        recipients = recipients_for(self.reviewers, key)
+        await append_events(self.db, key, case_id, make, recipients, today)
 
     def cases(self) -> list[DeskCase]:
         self.key  # noqa: B018 - raises Locked when the key is gone

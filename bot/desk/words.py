@@ -123,6 +123,85 @@ NOT_FOUND_TITLE = N_("Not found")
 # file that does not match what the case sealed.
 NOT_FOUND_TEXT = N_("There is no such case or file, or the file does not match its case.")
 
+# A case's status, in the list's column and the status menu; the witness reads a sentence instead.
+STATUS_LABELS = {
+    # TRANSLATORS: Reviewer's desk, a case's status: no reviewer has set one yet.
+    "new": N_("New"),
+    # TRANSLATORS: Reviewer's desk, a case's status.
+    "in_review": N_("In review"),
+    # TRANSLATORS: Reviewer's desk, a case's status: the witness is asked for more.
+    "needs_info": N_("Needs information"),
+    # TRANSLATORS: Reviewer's desk, a case's status.
+    "forwarded_lawyer": N_("Passed to a lawyer"),
+    # TRANSLATORS: Reviewer's desk, a case's status: sent to a UN human-rights body.
+    "forwarded_un": N_("Sent to the UN"),
+    # TRANSLATORS: Reviewer's desk, a case's status: passed to a partner organisation.
+    "forwarded_other": N_("Passed to a partner"),
+    # TRANSLATORS: Reviewer's desk, a case's status (missing person).
+    "person_found": N_("Person found"),
+    # TRANSLATORS: Reviewer's desk, a case's status (detained person).
+    "released": N_("Released"),
+    # TRANSLATORS: Reviewer's desk, a case's status.
+    "closed": N_("Closed"),
+}
+# TRANSLATORS: Reviewer's desk, a case: heading of the form that sets the case's status.
+SET_STATUS = N_("Set the status")
+# TRANSLATORS: Reviewer's desk, a case: label of an optional note sent with a new status.
+STATUS_NOTE = N_("Note for reviewers (optional)")
+# TRANSLATORS: Reviewer's desk, a case: button that saves the chosen status.
+SAVE_STATUS = N_("Save the status")
+# TRANSLATORS: Reviewer's desk, a case: heading of the form for a note only reviewers read.
+NOTE = N_("Note for reviewers")
+# TRANSLATORS: Reviewer's desk, a case: button that saves a note for reviewers.
+ADD_NOTE = N_("Add the note")
+# TRANSLATORS: Reviewer's desk, a case: heading of the form for a reply to the witness.
+REPLY = N_("Reply to the witness")
+# TRANSLATORS: Reviewer's desk, a case: under the reply form. "/followup" is a bot command; keep
+# it as it is.
+REPLY_HINT = N_(
+    "The witness reads it only with their receipt code, through /followup, in any language "
+    "you write. You will see it as they will before it is sent."
+)
+# TRANSLATORS: Reviewer's desk, a case: button that shows the reply as the witness will see it.
+PREVIEW = N_("Preview")
+# TRANSLATORS: Reviewer's desk: heading of the preview of a reply.
+PREVIEW_HEADING = N_("The witness will see this")
+# TRANSLATORS: Reviewer's desk: under the preview. {language} is the name of a language.
+PREVIEW_LANGUAGE = N_("In {language}, the language of the report, after /followup and the code.")
+# TRANSLATORS: Reviewer's desk: button under the preview that seals and sends the reply.
+SEND_REPLY = N_("Send to the witness")
+# TRANSLATORS: Reviewer's desk: link under the preview back to the case, nothing sent.
+NOT_NOW = N_("Back, send nothing")
+# TRANSLATORS: Reviewer's desk, a case's history: a status was set. {day} is a date, {status} a
+# status name, {key} a reviewer's key id.
+EVENT_STATUS = N_("{day}: status set to «{status}» (key {key})")
+# TRANSLATORS: Reviewer's desk, a case's history: a note. {day} is a date, {key} a key id.
+EVENT_NOTE = N_("{day}: note for reviewers (key {key})")
+# TRANSLATORS: Reviewer's desk, a case's history: a reply. {day} is a date, {key} a key id.
+EVENT_REPLY = N_("{day}: reply to the witness (key {key})")
+EVENT_HEADINGS = {"status": EVENT_STATUS, "note": EVENT_NOTE, "reply": EVENT_REPLY}
+"""A history line's heading by event kind (`storage.events.EventKind` values)."""
+# TRANSLATORS: Reviewer's desk, a case's history: beside an event whose seal shows that none of
+# the case's reviewers wrote it (someone with database access forged it).
+EVENT_FORGED = N_("FORGED: not written by a reviewer of this case")
+# TRANSLATORS: Reviewer's desk, a case's history: an event that does not decrypt or was altered.
+# {day} is a date.
+EVENT_ALTERED = N_("{day}: an event that does not open (altered or not for your key)")
+# TRANSLATORS: Reviewer's desk, a case: shown when a note or reply was left empty.
+TEXT_EMPTY = N_("Nothing was written, so nothing was saved.")
+# TRANSLATORS: Reviewer's desk, a case: shown when a note or reply is too long. {max} is a number.
+TEXT_TOO_LONG = N_("At most {max} characters; nothing was saved.")
+# TRANSLATORS: Reviewer's desk, a case: a reply cannot be sent for a case sent before replies
+# existed.
+NO_REPLY_CHANNEL = N_(
+    "This report was sent before replies existed: the witness has no key to read one."
+)
+# TRANSLATORS: Reviewer's desk, a case: shown after an event was saved.
+SAVED = N_("Saved and sealed to every reviewer's key.")
+# TRANSLATORS: Reviewer's desk, a missing-person case: link that downloads a draft submission to
+# the UN Working Group on Enforced or Involuntary Disappearances (a Word file, in English).
+WGEID_DRAFT = N_("WGEID draft (.docx, English)")
+
 
 def shown_of_total(shown: int, total: int) -> str:
     # TRANSLATORS: Reviewer's desk: the count above the list. {shown} and {total} are numbers;

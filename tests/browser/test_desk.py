@@ -8,10 +8,12 @@ locks. Screenshots of the pages are saved and checked for content.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from playwright.async_api import Page
 
+from handlers import texts
 from handlers.forms import REVIEW_LABELS
 from handlers.i18n import _, language
 from standin import BotApiStandin
@@ -84,6 +86,7 @@ async def test_a_reviewer_filters_searches_and_reads_a_kazakh_case_in_russian(
         assert KAZAKH in case_text
         assert label("ru", "narrative") in case_text and label("ru", "place") in case_text
         assert "казахский" in case_text
+        assert "skipped" not in case_text, "a skipped answer in words, not its code"
         assert label("en", "narrative") not in case_text
 
         # And the photo is shown inline, drawn by the browser
@@ -132,3 +135,60 @@ async def test_a_witness_script_and_image_handler_stay_text(
         assert await page.locator("main script").count() == 0
         assert await page.locator("#case img").count() == 0, "no element made from witness text"
         assert dialogs == []
+
+
+RECEIPT = re.compile(r"\b[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}\b")
+REPLY = "Мы нашли его в ИВС Алматы, адвокат уже едет. Ответьте, когда его задержали?"
+
+
+async def test_a_status_and_a_reply_from_the_desk_reach_the_witness_through_followup(
+    standin: BotApiStandin,
+    database_url: str,
+    reviewer_key: ReviewerPrivateKey,
+    page: Page,
+    tmp_path: Path,
+) -> None:
+    async with running_bot(standin, database_url, reviewer_key) as bot:
+        # Given a Kazakh witness who sent a detention and kept the receipt code
+        witness = await detention(bot, "kk", KAZAKH, region="almaty")
+        codes = [m.group(0) for t in witness.texts() if (m := RECEIPT.search(t))]
+        assert codes, "a receipt code"
+        async with served_desk(database_url, reviewer_key, lang="ru") as desk:
+            await page.goto(desk.login_url)
+            await page.click("tr.case a")
+            # When the reviewer sets "needs information" with a note, in the Russian interface
+            await page.select_option("#status-form select[name=status]", "needs_info")
+            await page.fill("#status-form textarea[name=note]", "Уточнить дату задержания")
+            await page.click("#status-form button")
+            assert "Сохранено" in await page.inner_text("#notice")
+            assert await page.inner_text("#status") == "Нужны сведения"
+            # And writes a reply in Russian, sees it as the witness will (in Kazakh), and sends it
+            await page.fill("#reply-form textarea[name=text]", REPLY)
+            await page.click("#reply-form button")
+            preview = await page.inner_text("#preview")
+            with language("kk"):
+                needs_info_kk = _(texts.STATUS_SENTENCES["needs_info"])
+            assert needs_info_kk in preview and REPLY in preview
+            await page.click("#send-form button")
+            history = await page.inner_text("#history")
+            assert REPLY in history and "Уточнить дату задержания" in history
+            # And the list now filters by that status
+            await page.goto(f"{desk.origin}/cases?status=needs_info")
+            assert await page.locator("tr.case").count() == 1
+            await page.goto(f"{desk.origin}/cases?status=closed")
+            assert await page.locator("tr.case").count() == 0
+            # And the summary draws its charts on the desk
+            await page.click("text=Сводка")
+            assert await page.locator("#summary figure svg").count() >= 2
+            summary_shot = tmp_path / "summary.png"
+            await page.screenshot(path=str(summary_shot), full_page=True)
+            assert_not_blank(summary_shot)
+            assert "Алматы" in await page.inner_text("#summary")
+
+        # Then the witness's /followup shows the Kazakh status sentence and the reply, no note
+        before = len(witness.texts())
+        await witness.command("/followup", codes[-1])
+        after = witness.texts()[before:]
+        assert any(needs_info_kk in t for t in after), after
+        assert any(REPLY in t for t in after), after
+        assert not any("Уточнить дату" in t for t in after)
