@@ -82,7 +82,16 @@ WORKDIR /app
 
 USER 10001:10001
 
-# No HEALTHCHECK: with long polling the bot listens on no port, and "the process is alive" is
-# what the container runtime already knows. Restart policy belongs to compose / the orchestrator.
-ENTRYPOINT ["kuager"]
+# The health listener on the container's own loopback: `kuager health` (the HEALTHCHECK)
+# asks it from inside, and nothing outside the container reaches it unless the operator
+# sets KUAGER_HEALTH_LISTEN to another address and publishes the port.
+ENV KUAGER_HEALTH_LISTEN=127.0.0.1:9090
+HEALTHCHECK --interval=30s --timeout=10s --start-period=5m --retries=3 \
+    CMD ["kuager", "health"]
+
+# `run` is preceded by `kuager check --wait`: a wrong setting stops the container with every
+# problem listed before the bot starts, while a database or network still coming up is waited
+# for ([start] attempts). `exec` leaves kuager as PID 1, so SIGTERM reaches PTB's clean stop.
+# Any other command (`verify`, `db upgrade`, `check`) runs as it is.
+ENTRYPOINT ["/bin/sh", "-c", "if [ \"$1\" = run ]; then kuager check --wait || exit; fi; exec kuager \"$@\"", "kuager"]
 CMD ["run"]

@@ -34,7 +34,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -48,7 +48,7 @@ from bench.echo_bot import build_echo_application
 from bot import logs
 from bot.app import POLL_INTERVAL, build_application, open_services, set_commands
 from bot.config import Config, ReviewersConfig, SecurityConfig, StorageConfig, TelegramConfig
-from standin import BotApiStandin, SimUser
+from standin import BotApiStandin, FloodLimits, SimUser
 from storage import schema
 from storage.crypto.drafts import DraftKeys
 from storage.crypto.keys import KeyKind, ReviewerPrivateKey
@@ -59,10 +59,14 @@ TOKEN = "123456:BENCH"  # noqa: S105  # the stand-in accepts any token; no real 
 POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/kuager_bench"
 """The tests' server, but a database of its own: the suite on PostgreSQL drops the `test`
 database's schema for every test, and this benchmark drops its schema too."""
+TELEGRAM_RATE = 30
+"""Messages a second Telegram lets a bot send overall (`bench.burst`)."""
 REPLY_TIMEOUT = 60.0
 """Seconds a witness waits for one reply before the run counts it as lost."""
 
-BotKind = Literal["kuager", "echo", "echo-aiohttp"]
+BotKind = Literal["kuager", "paced", "paced-untold", "echo", "echo-aiohttp"]
+""""paced": Kuager as `kuager run` runs it, keeping to Telegram's 30 messages a second;
+"paced-untold" the same, but never telling a newcomer it is busy (what the notices cost)."""
 ECHOES = ("echo", "echo-aiohttp")
 
 
@@ -152,8 +156,9 @@ class Replies:
     stand-in's chats directly (its internals: this is a benchmark, not a test of it).
     """
 
-    def __init__(self, standin: BotApiStandin) -> None:
+    def __init__(self, standin: BotApiStandin, timeout: float = REPLY_TIMEOUT) -> None:
         self._world = standin._world
+        self._timeout = timeout
         self._waiting: dict[int, tuple[int, asyncio.Future[None]]] = {}
         self._task: asyncio.Task[None] | None = None
 
@@ -162,7 +167,7 @@ class Replies:
         return len(self._world.chats[chat_id].outputs)
 
     async def until(self, chat_id: int, count: int) -> None:
-        """Wait until the chat shows `count` outputs; TimeoutError after REPLY_TIMEOUT."""
+        """Wait until the chat shows `count` outputs; TimeoutError after the timeout."""
         if self.outputs(chat_id) >= count:
             return
         if self._task is None:
@@ -170,14 +175,13 @@ class Replies:
         future = asyncio.get_running_loop().create_future()
         self._waiting[chat_id] = (count, future)
         try:
-            async with asyncio.timeout(REPLY_TIMEOUT):
+            async with asyncio.timeout(self._timeout):
                 await future
         finally:
             self._waiting.pop(chat_id, None)
 
     def _release(self) -> bool:
-        chats = self._world.chats
-        ready = [c for c, (n, _f) in self._waiting.items() if len(chats[c].outputs) >= n]
+        ready = [c for c, (n, _f) in self._waiting.items() if self.outputs(c) >= n]
         for chat_id in ready:
             future = self._waiting.pop(chat_id)[1]
             if not future.done():
@@ -243,16 +247,19 @@ def final_buttons(user: SimUser) -> list[str]:
 # -- the bot in its own process ----------------------------------------------------------------
 
 
-def bench_config(port: int, database_url: str, reviewer_line: str) -> Config:
+def bench_config(
+    port: int, database_url: str, reviewer_line: str, messages_per_second: int = 0
+) -> Config:
     """`kuager run`'s defaults, but pointed at the stand-in and with Telegram's overall
-    30 messages/s limiter off: it would cap every figure below at Telegram's rate."""
+    30 messages/s limiter off (`messages_per_second` 0): it would cap every figure below at
+    Telegram's rate. `bench.burst` measures the bot at that rate."""
     address = BotApiStandin(TOKEN, port=port)  # not started: only its URLs are used
     return Config(
         telegram=TelegramConfig(
             token=TOKEN,
             api_base_url=address.api_base_url,
             file_base_url=address.file_base_url,
-            max_messages_per_second=0,
+            max_messages_per_second=messages_per_second,
         ),
         storage=StorageConfig(database_url=database_url),
         reviewers=ReviewersConfig(public_keys=(reviewer_line,)),
@@ -262,7 +269,8 @@ def bench_config(port: int, database_url: str, reviewer_line: str) -> Config:
 
 async def serve_bot(kind: str, port: int, database_url: str, reviewer_line: str) -> None:
     """The child: run the bot until the parent closes our stdin."""
-    config = bench_config(port, database_url, reviewer_line)
+    rate = TELEGRAM_RATE if kind.startswith("paced") else 0
+    config = bench_config(port, database_url, reviewer_line, rate)
     logs.configure(config.logging.level.upper())  # as `kuager run`: logging is part of the cost
     application: Application[Any, Any, Any, Any, Any, Any]
     services = None
@@ -271,6 +279,8 @@ async def serve_bot(kind: str, port: int, database_url: str, reviewer_line: str)
         application = build_echo_application(standin, aiohttp=kind == "echo-aiohttp")
     else:
         services = await open_services(config)
+        if kind == "paced-untold":
+            services.busy_after = float("inf")
         application = build_application(config, services)
     async with application:
         if services is not None:
@@ -278,7 +288,7 @@ async def serve_bot(kind: str, port: int, database_url: str, reviewer_line: str)
         await application.start()
         assert application.updater is not None
         # As `kuager run` polls; the echo bot keeps PTB's defaults, as a bare bot would.
-        interval = POLL_INTERVAL if kind == "kuager" else 0.0
+        interval = 0.0 if kind in ECHOES else POLL_INTERVAL
         await application.updater.start_polling(
             allowed_updates=Update.ALL_TYPES, poll_interval=interval
         )
@@ -394,7 +404,7 @@ async def fresh_database(url: str) -> None:
     """An empty database at the current schema (PostgreSQL: `public` dropped and rebuilt)."""
     if url.startswith("postgres"):
         await create_postgres_database(url)
-    db = Database(url)
+    db = Database(url, create=True)
     try:
         if db.dialect == "postgresql":
             async with db.engine.begin() as conn:
@@ -415,14 +425,21 @@ async def count_cases(url: str) -> int:
 
 
 @asynccontextmanager
-async def scene(kind: BotKind, database_url: str, folder: Path) -> AsyncIterator[Scene]:
-    if kind == "kuager":
+async def scene(
+    kind: BotKind,
+    database_url: str,
+    folder: Path,
+    *,
+    flood_limits: FloodLimits | None = None,
+    watching: Callable[[BotApiStandin], Replies] = Replies,
+) -> AsyncIterator[Scene]:
+    if kind not in ECHOES:
         await fresh_database(database_url)
     async with (
-        BotApiStandin(TOKEN) as standin,
+        BotApiStandin(TOKEN, flood_limits=flood_limits) as standin,
         bot_process(kind, standin, database_url, folder) as bot,
     ):
-        replies = Replies(standin)
+        replies = watching(standin)
         try:
             yield Scene(standin, bot, replies)
         finally:

@@ -214,11 +214,15 @@ from pathlib import Path
 from storage.database import Database
 from storage.export import ExportFormat, ExportRequest, export_cases
 from storage.crypto.keys import ReviewerPrivateKey, KeyKind
+from handlers.export_layout import export_layout
 key = ReviewerPrivateKey(KeyKind.X25519, bytes.fromhex(sys.argv[2]))
 async def main():
     db = Database(sys.argv[1])
     start = time.perf_counter()
-    tally = await export_cases(db, key, ExportRequest(Path(sys.argv[3]), ExportFormat(sys.argv[4])))
+    # As `kuager export` asks: the forms' layout, in Russian.
+    layout = export_layout("ru")
+    request = ExportRequest(Path(sys.argv[3]), ExportFormat(sys.argv[4]), layout=layout)
+    tally = await export_cases(db, key, request)
     await db.close()
     print(json.dumps({"seconds": time.perf_counter() - start, "exported": tally.exported}))
 asyncio.run(main())
@@ -231,7 +235,7 @@ def bench_export(cases: int) -> None:
         url = str(Path(folder) / "bench.db")
 
         async def prepare() -> float:
-            db = Database(url)
+            db = Database(url, create=True)
             try:
                 return await fill(db, key, cases)
             finally:
@@ -241,8 +245,8 @@ def bench_export(cases: int) -> None:
         emit(
             {"bench": "seal_and_store", "cases": cases, "cases_per_s": round(cases / fill_seconds)}
         )
-        idle = child_peak_rss_mb("import storage.export, storage.database")
-        for fmt in (ExportFormat.JSONL, ExportFormat.CSV):
+        idle = child_peak_rss_mb("import storage.export, storage.database, handlers.export_layout")
+        for fmt in (ExportFormat.JSONL, ExportFormat.CSV, ExportFormat.XLSX):
             out = Path(folder) / f"out.{fmt.value}"
             peak, stdout = run_child(_EXPORT, url, key.raw.hex(), str(out), fmt.value)
             result = json.loads(stdout)
@@ -255,7 +259,7 @@ def bench_export(cases: int) -> None:
                     "cases_per_s": round(cases / result["seconds"]),
                     "peak_rss_mb": round(peak, 1),
                     "idle_rss_mb": round(idle, 1),
-                    "target": ">= 5000/s",
+                    "target": "none" if fmt is ExportFormat.XLSX else ">= 5000/s",
                 }
             )
 

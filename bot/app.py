@@ -10,13 +10,20 @@ import datetime as dt
 import logging
 from typing import Any
 
-from telegram import BotCommand
+from telegram import BotCommand, Update
 from telegram.constants import ParseMode
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
+from telegram.ext import (
+    Application,
+    ApplicationBuilder,
+    ContextTypes,
+    Defaults,
+    TypeHandler,
+)
 from telegram.request import BaseRequest
 
 from bot import logs
 from bot.config import Config
+from bot.pacing import FloodLimits, PacedRateLimiter
 from bot.transport import AiohttpRequest
 from bot.updates import PerChatUpdateProcessor
 from handlers import texts
@@ -37,6 +44,8 @@ HOUSEKEEPING_EVERY = dt.timedelta(minutes=10)
 HEAD_POSTED_AT = dt.time(3, 0, tzinfo=dt.UTC)
 """08:00 in Kazakhstan: the chain head reaches the alert chat at the start of the day."""
 HEAD_JOB = "publish_head"
+COUNTING_GROUP = -100
+"""Before every handler group of `handlers.registry` (its guards start at -3)."""
 CONCURRENT_UPDATES = 32
 """Witnesses served at once; more wait their turn (one witness's updates are serialised)."""
 POLL_INTERVAL = 0.05
@@ -47,7 +56,8 @@ batches (BENCHMARKS.md). A witness waits at most this much longer for a reply.""
 
 async def open_services(config: Config) -> Services:
     """Open the database and derive what handlers need; refuses an out-of-date schema."""
-    db = Database(config.storage.database_url)
+    # auto_upgrade is the operator's consent to create the database on a first run.
+    db = Database(config.storage.database_url, create=config.storage.auto_upgrade)
     try:
         if config.storage.auto_upgrade:
             await schema.upgrade(db)
@@ -87,24 +97,41 @@ def build_application(
         .concurrent_updates(PerChatUpdateProcessor(CONCURRENT_UPDATES))
         # One pooled connection per update in flight; aiohttp rather than httpx (transport.py).
         .request(
-            request or AiohttpRequest(connection_pool_size=CONCURRENT_UPDATES, pool_timeout=10.0)
+            request
+            or AiohttpRequest(
+                connection_pool_size=CONCURRENT_UPDATES,
+                pool_timeout=10.0,
+                activity=services.activity,
+            )
         )
-        .get_updates_request(request or AiohttpRequest(connection_pool_size=1))
+        .get_updates_request(
+            request or AiohttpRequest(connection_pool_size=1, activity=services.activity)
+        )
         .post_init(set_commands)
         .post_shutdown(_post_shutdown)
     )
     if config.telegram.max_messages_per_second > 0:
-        builder = builder.rate_limiter(
-            AIORateLimiter(overall_max_rate=config.telegram.max_messages_per_second)
+        limiter = PacedRateLimiter(
+            FloodLimits(overall_per_second=config.telegram.max_messages_per_second)
         )
+        builder = builder.rate_limiter(limiter)
+        # Handlers ask it how long a newcomer's reply would wait (handlers.priority).
+        services.backlog = limiter
     application: KuagerApplication = builder.build()
     application.bot_data[SERVICES_KEY] = services
+    # Counted before any guard can stop an update: every update taken in is one handled.
+    application.add_handler(TypeHandler(Update, count_update), group=COUNTING_GROUP)
     register(application)
     if application.job_queue is not None:
         application.job_queue.run_repeating(housekeeping, interval=HOUSEKEEPING_EVERY, first=60)
         if config.reviewers.alert_chat_id is not None:
             application.job_queue.run_daily(publish_head, time=HEAD_POSTED_AT, name=HEAD_JOB)
     return application
+
+
+async def count_update(update: Update, context: KuagerContext) -> None:
+    """Tally the update for /metrics; nothing of it is kept."""
+    context.services.activity.updates_handled += 1
 
 
 async def _post_shutdown(application: Application[Any, Any, Any, Any, Any, Any]) -> None:

@@ -19,9 +19,9 @@ from pathlib import Path
 from typing import TypeVar
 
 from bot.reviewer import EXIT_OK, EXIT_PROBLEM, _open_key, _run, err, fail, out, say
-from handlers.forms.missing_person import wgeid_gaps
+from handlers.forms import wgeid_gaps
 from handlers.labels import labeller
-from storage.casefile import CaseFile, CaseQuery, list_cases, read_case
+from storage.casefile import CaseFile, CaseQuery, flatten, list_cases, read_case
 from storage.crypto.envelope import NotARecipient, TamperedCase
 from storage.crypto.keys import ReviewerPrivateKey, ReviewerPublicKey
 from storage.database import Database
@@ -36,36 +36,36 @@ from storage.events import (
     status_event,
     text_event,
 )
-from storage.export import flatten
 
 FIRST_WORDS = 8
 
 
-def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Declare the five subcommands (called by `bot.cli.build_parser`)."""
+def add_parsers(command: Callable[[str], argparse.ArgumentParser], database_help: str) -> None:
+    """Declare the five subcommands (called by `bot.cli.build_parser`, which holds their
+    help texts and makes each parser with `command`)."""
 
-    def with_key(name: str, help_text: str) -> argparse.ArgumentParser:
-        parser = sub.add_parser(name, help=help_text)
+    def with_key(name: str) -> argparse.ArgumentParser:
+        parser = command(name)
         parser.add_argument("--key", type=Path, required=True, help="your private key file")
-        parser.add_argument("--database", help="database URL or SQLite path (default: config)")
+        parser.add_argument("--database", help=database_help)
         return parser
 
-    cases = with_key("cases", "list cases sealed to your key, one a line, with their status")
+    cases = with_key("cases")
     cases.add_argument("--status", help=f"only cases with this status ({', '.join(STATUSES)})")
     cases.add_argument("--type", help="only this report type (form id)")
     cases.add_argument("--since", help="only cases received on or after this day (YYYY-MM-DD)")
     cases.add_argument("--urgent", action="store_true", help="only cases flagged urgent")
-    show = with_key("show", "one case with its follow-ups, statuses, notes and replies")
+    show = with_key("show")
     show.add_argument("case")
     show.add_argument("--lang", choices=("kk", "ru", "en"), help="answers as words")
-    status = with_key("status", "set a case's status; the witness sees it with the code")
+    status = with_key("status")
     status.add_argument("case")
     status.add_argument("status", help=", ".join(STATUSES))
     status.add_argument("--note", help="a note for other reviewers, not for the witness")
-    note = with_key("note", "add a note for other reviewers (never shown to the witness)")
+    note = with_key("note")
     note.add_argument("case")
     note.add_argument("--text", help="the note (default: standard input)")
-    reply = with_key("reply", "answer the witness; they read it with /followup CODE")
+    reply = with_key("reply")
     reply.add_argument("case")
     reply.add_argument("--text", help="the reply (default: standard input)")
 
@@ -89,7 +89,7 @@ def cmd_cases(args: argparse.Namespace, database_url: str) -> int:
     if isinstance(key, int):
         return key
     query = CaseQuery(args.type, since, args.status, args.urgent)
-    return _run(_cases(database_url, key, query))
+    return _run(_cases(database_url, key, query), database_url)
 
 
 async def _cases(database_url: str, key: ReviewerPrivateKey, query: CaseQuery) -> int:
@@ -109,7 +109,8 @@ async def _cases(database_url: str, key: ReviewerPrivateKey, query: CaseQuery) -
 def case_line(file: CaseFile) -> str:
     """id, received day, type, status, urgent, missing UN elements, group, first words."""
     case = file.case
-    gaps = ",".join(wgeid_gaps(file.answers)) if case.form_id == "missing_person" else ""
+    # Only reports whose form declares the UN-ready flag are measured against the WGEID list.
+    gaps = ",".join(wgeid_gaps(file.answers)) if "un_ready" in file.flags else ""
     narrative = file.answers.get("narrative")
     words = narrative.split()[:FIRST_WORDS] if isinstance(narrative, str) else []
     fields = (
@@ -129,7 +130,7 @@ def cmd_show(args: argparse.Namespace, database_url: str) -> int:
     key = _key(args)
     if isinstance(key, int):
         return key
-    return _run(_show(database_url, key, args.case, args.lang))
+    return _run(_show(database_url, key, args.case, args.lang), database_url)
 
 
 async def _show(database_url: str, key: ReviewerPrivateKey, case_id: str, lang: str | None) -> int:
@@ -219,7 +220,7 @@ def cmd_status(
             made.append(text_event(case_id, EventKind.NOTE, args.note, author, today))
         return made
 
-    return _run(_record(database_url, key, args.case, events, reviewers, today))
+    return _run(_record(database_url, key, args.case, events, reviewers, today), database_url)
 
 
 def cmd_note(
@@ -256,7 +257,7 @@ def _text_command(
     def events(case_id: str, author: str) -> list[EventDocument]:
         return [text_event(case_id, kind, text, author, today)]
 
-    return _run(_record(database_url, key, args.case, events, reviewers, today))
+    return _run(_record(database_url, key, args.case, events, reviewers, today), database_url)
 
 
 def _read_text(kind: EventKind) -> str:

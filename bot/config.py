@@ -19,12 +19,20 @@ from pathlib import Path
 from typing import Any
 
 from storage.crypto.keys import InvalidPublicKey, ReviewerPublicKey
+from storage.database import UnsupportedDatabase, async_url
 
 ENV_PREFIX = "KUAGER"
 
 
 class ConfigError(Exception):
-    """A setting is missing or wrong; the message names it in one line."""
+    """Settings are missing or wrong: each of `problems` names one setting in one line.
+
+    All of them at once, so an operator fixes a config in one round instead of one per start.
+    """
+
+    def __init__(self, *problems: str) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = problems
 
 
 @dataclass(frozen=True)
@@ -39,7 +47,8 @@ class TelegramConfig:
     webhook_port: int = 8443
     webhook_secret: str = ""
     max_messages_per_second: int = 30
-    """Telegram's limit for a bot's messages overall; 0 turns the limiter off (tests)."""
+    """Telegram's limit for a bot's messages overall; 0 turns pacing off (tests). Each chat
+    also gets one a second, a group 20 a minute (`bot.pacing`)."""
     max_file_mb: int = 20
     """Largest file accepted from a witness; the public Bot API serves at most 20 MB."""
 
@@ -74,6 +83,9 @@ class SecurityConfig:
     about one a second, a flood far more."""
 
 
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+
+
 @dataclass(frozen=True)
 class DeskConfig:
     """`kuager desk`, on the reviewer's laptop."""
@@ -91,6 +103,31 @@ class LoggingConfig:
 
 
 @dataclass(frozen=True)
+class StartConfig:
+    attempts: int = 10
+    """Tries of Telegram and of the database at start before `kuager run` gives up (exit 2);
+    0 tries for ever. A container often starts before its network or database is up."""
+    max_wait_seconds: int = 30
+    """The wait between tries doubles from one second up to this."""
+
+
+@dataclass(frozen=True)
+class HealthConfig:
+    listen: str = ""
+    """HOST:PORT for /healthz and /metrics, e.g. 127.0.0.1:9090; empty: no listener."""
+
+    def address(self) -> tuple[str, int]:
+        """(host, port) of `listen`; `ConfigError` if it is not HOST:PORT."""
+        host, _, port = self.listen.rpartition(":")
+        host = host.removeprefix("[").removesuffix("]")  # [::1]:9090
+        if not host or not port.isdigit() or not 0 < int(port) < 65536:
+            raise ConfigError(
+                f"health.listen must be HOST:PORT, e.g. 127.0.0.1:9090, not {self.listen!r}"
+            )
+        return host, int(port)
+
+
+@dataclass(frozen=True)
 class Config:
     telegram: TelegramConfig = field(default_factory=TelegramConfig)
     storage: StorageConfig = field(default_factory=StorageConfig)
@@ -98,14 +135,18 @@ class Config:
     security: SecurityConfig = field(default_factory=SecurityConfig)
     logging: LoggingConfig = field(default_factory=LoggingConfig)
     desk: DeskConfig = field(default_factory=DeskConfig)
+    start: StartConfig = field(default_factory=StartConfig)
+    health: HealthConfig = field(default_factory=HealthConfig)
 
     def reviewer_keys(self) -> tuple[ReviewerPublicKey, ...]:
-        keys = []
+        keys, problems = [], []
         for index, line in enumerate(self.reviewers.public_keys):
             try:
                 keys.append(ReviewerPublicKey.from_line(line))
             except InvalidPublicKey as exc:
-                raise ConfigError(f"reviewers.public_keys[{index}]: {exc}") from None
+                problems.append(f"reviewers.public_keys[{index}]: {exc}")
+        if problems:
+            raise ConfigError(*problems)
         return tuple(keys)
 
     def draft_key_bytes(self) -> bytes:
@@ -158,22 +199,49 @@ def _coerce(name: str, annotation: Any, value: Any, *, from_env: bool = False) -
     return value
 
 
-def _section(name: str, cls: type[Any], table: Mapping[str, Any], env: Mapping[str, str]) -> Any:
+def _section(
+    name: str, cls: type[Any], table: Mapping[str, Any], env: Mapping[str, str], problems: list[str]
+) -> Any:
+    """The section's dataclass; each bad setting is added to `problems` and left at its default."""
     hints = typing.get_type_hints(cls)
-    known = {f.name for f in dataclasses.fields(cls)}
-    for key in table:
-        if key not in known:
-            raise ConfigError(f"unknown setting {name}.{key}")
+    known = [f.name for f in dataclasses.fields(cls)]
+    problems.extend(f"unknown setting {name}.{key}" for key in table if key not in known)
     values: dict[str, Any] = {}
     for key in known:
         env_name = f"{ENV_PREFIX}_{name}_{key}".upper()
-        if env_name in env:
-            values[key] = _coerce(
-                f"{name}.{key} ({env_name})", hints[key], env[env_name], from_env=True
-            )
-        elif key in table:
-            values[key] = _coerce(f"{name}.{key}", hints[key], table[key])
+        try:
+            if env_name in env:
+                values[key] = _coerce(
+                    f"{name}.{key} ({env_name})", hints[key], env[env_name], from_env=True
+                )
+            elif key in table:
+                values[key] = _coerce(f"{name}.{key}", hints[key], table[key])
+        except ConfigError as exc:
+            problems.extend(exc.problems)
     return cls(**values)
+
+
+def value_problems(config: Config) -> list[str]:
+    """Settings that parse but cannot work: a log level, a database URL, a listen address."""
+    problems = []
+    if config.logging.level.upper() not in LOG_LEVELS:
+        problems.append(f"logging.level must be one of {', '.join(LOG_LEVELS)}")
+    try:
+        async_url(config.storage.database_url)
+    except UnsupportedDatabase as exc:
+        problems.append(f"storage.database_url: {exc}")
+    for setting, value in (
+        ("start.attempts", config.start.attempts),
+        ("start.max_wait_seconds", config.start.max_wait_seconds),
+    ):
+        if value < 0:
+            problems.append(f"{setting} must be 0 or more")
+    if config.health.listen:
+        try:
+            config.health.address()
+        except ConfigError as exc:
+            problems.extend(exc.problems)
+    return problems
 
 
 def default_config_path(env: Mapping[str, str]) -> Path | None:
@@ -184,7 +252,22 @@ def default_config_path(env: Mapping[str, str]) -> Path | None:
 
 
 def load_config(path: Path | None = None, env: Mapping[str, str] | None = None) -> Config:
-    """Read `path` (if any) and apply environment overrides; `ConfigError` names what is wrong."""
+    """Read `path` (if any) and apply environment overrides; `ConfigError` names all that is
+    wrong."""
+    config, problems = read_config(path, env)
+    if problems:
+        raise ConfigError(*problems)
+    return config
+
+
+def read_config(
+    path: Path | None = None, env: Mapping[str, str] | None = None
+) -> tuple[Config, list[str]]:
+    """The config with each bad setting left at its default, and a line for each: for callers
+    that add problems of their own before reporting them all (`kuager run`, `kuager check`).
+
+    A file that cannot be read or parsed is a `ConfigError` at once: nothing else can be said.
+    """
     env = os.environ if env is None else env
     document: dict[str, Any] = {}
     if path is not None:
@@ -192,16 +275,19 @@ def load_config(path: Path | None = None, env: Mapping[str, str] | None = None) 
             document = tomllib.loads(path.read_text(encoding="utf-8"))
         except FileNotFoundError:
             raise ConfigError(f"config file {path} not found") from None
+        except IsADirectoryError:
+            raise ConfigError(f"config file {path} is a folder") from None
         except tomllib.TOMLDecodeError as exc:
             raise ConfigError(f"config file {path} is not valid TOML: {exc}") from None
     sections = typing.get_type_hints(Config)
-    for name in document:
-        if name not in sections:
-            raise ConfigError(f"unknown section [{name}]")
+    problems = [f"unknown section [{name}]" for name in document if name not in sections]
     parts = {}
     for name, cls in sections.items():
         table = document.get(name, {})
         if not isinstance(table, dict):
-            raise ConfigError(f"[{name}] must be a table")
-        parts[name] = _section(name, cls, table, env)
-    return Config(**parts)
+            problems.append(f"[{name}] must be a table")
+            table = {}
+        parts[name] = _section(name, cls, table, env, problems)
+    config = Config(**parts)
+    problems.extend(value_problems(config))
+    return config, problems

@@ -19,6 +19,8 @@ CHATTY_LIBRARIES = (
     "asyncpg",
     "sqlalchemy",
     "aiohttp",
+    # Not content, but a dozen lines of migration chatter before every start.
+    "alembic",
 )
 
 

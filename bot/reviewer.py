@@ -13,6 +13,7 @@ import asyncio
 import datetime as dt
 import os
 from collections.abc import Coroutine
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -21,11 +22,12 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from bot.passphrase import PassphraseUnavailable, read_passphrase
-from handlers.labels import labeller
+from bot.reaching import describe, place
+from handlers.export_layout import REPORT_TYPES, export_layout
 from handlers.summary_page import summary_fields, summary_html
 from handlers.wgeid import NotMissingPerson, draft_submission
 from storage import chain
-from storage.cases import is_object_id
+from storage.cases import UnknownReceipt, case_for_receipt, derive_receipt, is_object_id
 from storage.crypto.keys import (
     InvalidKeyFile,
     InvalidPublicKey,
@@ -36,18 +38,20 @@ from storage.crypto.keys import (
     lock_private_key,
     unlock_private_key,
 )
-from storage.database import Database, StorageUnavailable
+from storage.database import Database, DatabaseMissing, StorageUnavailable, UnsupportedDatabase
 from storage.defuse import one_line
 from storage.export import (
     ExportFormat,
     ExportRequest,
     ExportTally,
     OpenedCase,
+    Selection,
     count_cases,
     export_cases,
     open_cases,
 )
 from storage.reseal import reseal
+from storage.sameperson import export_column
 from storage.summary import read_summary
 from storage.summary_html import write_page
 from storage.wgeid_docx import DraftNotWritten, check_target, write_submission
@@ -109,6 +113,8 @@ def _open_key(path: Path) -> ReviewerPrivateKey | int:
 
 
 def cmd_export(args: argparse.Namespace, database_url: str) -> int:
+    if args.type is not None and args.type not in REPORT_TYPES:
+        return fail(f"unknown report type {args.type!r}; the types are: {', '.join(REPORT_TYPES)}")
     key = _open_key(args.key)
     if isinstance(key, int):
         return key
@@ -123,16 +129,27 @@ def cmd_export(args: argparse.Namespace, database_url: str) -> int:
         format=ExportFormat(args.format),
         form_id=args.type,
         since=since,
-        labeller=labeller(args.lang) if args.lang else None,
+        layout=export_layout(args.lang or "en"),
         attachments=not args.no_attachments,
+        same_person=export_column,
     )
-    return _run(_export(database_url, key, request))
+    return _run(_export(database_url, key, request, args.receipt), database_url)
 
 
-async def _export(database_url: str, key: ReviewerPrivateKey, request: ExportRequest) -> int:
+async def _export(
+    database_url: str, key: ReviewerPrivateKey, request: ExportRequest, receipt: str | None
+) -> int:
     db = Database(database_url)
     try:
-        total = await count_cases(db, request.form_id, request.since)
+        if receipt is not None:
+            try:
+                found = derive_receipt(receipt)
+                async with db.sessions() as session:
+                    case_id = await case_for_receipt(session, found)
+            except UnknownReceipt:
+                return fail("no case has this receipt code; check it with the witness")
+            request = replace(request, case_id=case_id)
+        total = await count_cases(db, request.selection)
         columns = (
             TextColumn("decrypting"),
             BarColumn(),
@@ -159,6 +176,8 @@ def _summarise(tally: ExportTally, request: ExportRequest) -> None:
     say(out, f"exported {tally.exported} cases to {request.out}")
     if tally.attachments:
         say(out, f"decrypted {tally.attachments} attachments")
+    if tally.already:
+        say(out, f"{tally.already} attachments already decrypted by an earlier export; kept")
     if not request.attachments:
         say(out, "attachments not decrypted (--no-attachments)")
     if tally.not_for_this_key:
@@ -184,7 +203,7 @@ def cmd_wgeid(args: argparse.Namespace, database_url: str) -> int:
     key = _open_key(args.key)
     if isinstance(key, int):
         return key
-    return _run(_wgeid(database_url, key, case_id, args.out, args.force))
+    return _run(_wgeid(database_url, key, case_id, args.out, args.force), database_url)
 
 
 async def _wgeid(
@@ -223,7 +242,7 @@ async def _open_one(database_url: str, key: ReviewerPrivateKey, case_id: str) ->
     db = Database(database_url)
     try:
         async with db.sessions() as session, session.begin():
-            found = [c async for c in open_cases(session, key, tally, only_case=case_id)]
+            found = [c async for c in open_cases(session, key, tally, Selection(case_id=case_id))]
     finally:
         await db.close()
     if tally.tampered:
@@ -244,7 +263,7 @@ def cmd_summary(args: argparse.Namespace, database_url: str) -> int:
     key = _open_key(args.key)
     if isinstance(key, int):
         return key
-    return _run(_summary(database_url, key, target, args.lang))
+    return _run(_summary(database_url, key, target, args.lang), database_url)
 
 
 async def _summary(database_url: str, key: ReviewerPrivateKey, target: Path, lang: str) -> int:
@@ -270,7 +289,7 @@ def cmd_verify(args: argparse.Namespace, database_url: str) -> int:
         head = chain.Head.parse(args.head) if args.head else None
     except chain.InvalidHead as exc:
         return fail(f"--head: {exc}")
-    return _run(_verify(database_url, head))
+    return _run(_verify(database_url, head), database_url)
 
 
 async def _verify(database_url: str, head: chain.Head | None) -> int:
@@ -304,7 +323,7 @@ def cmd_reseal(args: argparse.Namespace, database_url: str) -> int:
     old_key = _open_key(args.key)
     if isinstance(old_key, int):
         return old_key
-    return _run(_reseal(database_url, old_key, new_key))
+    return _run(_reseal(database_url, old_key, new_key), database_url)
 
 
 async def _reseal(database_url: str, old: ReviewerPrivateKey, new: ReviewerPublicKey) -> int:
@@ -324,14 +343,15 @@ async def _reseal(database_url: str, old: ReviewerPrivateKey, new: ReviewerPubli
     return EXIT_PROBLEM if tally.damaged else EXIT_OK
 
 
-def _run(coroutine: Coroutine[Any, Any, int]) -> int:
-    """Run a command; whatever escapes it becomes one escaped line and status 1, not a traceback."""
+def _run(coroutine: Coroutine[Any, Any, int], database_url: str) -> int:
+    """Run a command; whatever escapes it becomes one escaped line, not a traceback: status 2
+    for a database that is not there (missing, unreachable), 1 for one that misbehaves."""
     try:
         return asyncio.run(coroutine)
-    except OSError as exc:
-        return fail(f"cannot reach the database: {exc}", EXIT_PROBLEM)
-    except StorageUnavailable as exc:
-        return fail(f"cannot reach the database: {exc.__cause__ or exc}", EXIT_PROBLEM)
+    except (DatabaseMissing, UnsupportedDatabase) as exc:
+        return fail(str(exc))
+    except (OSError, StorageUnavailable) as exc:
+        return fail(f"cannot reach the database at {place(database_url)}: {describe(exc)}")
     except DBAPIError as exc:
         # The driver's own words; SQLAlchemy's wrapper adds the statement and a web link.
         return fail(f"cannot read the database: {exc.orig}", EXIT_PROBLEM)

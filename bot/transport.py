@@ -10,10 +10,13 @@ team's own, not published on PyPI), with the timeouts mapped so a long poll is n
 from __future__ import annotations
 
 import json
+import time
 
 import aiohttp
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
+
+from handlers.services import Activity
 
 _UNSET = BaseRequest.DEFAULT_NONE
 
@@ -26,7 +29,7 @@ class AiohttpRequest(BaseRequest):
     no write timeout, so a stalled upload is not cut short; Kuager uploads nothing to Telegram.
     """
 
-    __slots__ = ("_connect", "_pool", "_pool_size", "_read", "_session")
+    __slots__ = ("_activity", "_connect", "_pool", "_pool_size", "_read", "_session")
 
     def __init__(
         self,
@@ -35,7 +38,10 @@ class AiohttpRequest(BaseRequest):
         read_timeout: float | None = 5.0,
         connect_timeout: float | None = 5.0,
         pool_timeout: float | None = 1.0,
+        activity: Activity | None = None,
     ) -> None:
+        """`activity`, when given, tallies each call's outcome for /metrics and /healthz."""
+        self._activity = activity
         self._pool_size = connection_pool_size
         self._read = read_timeout
         self._connect = connect_timeout
@@ -88,11 +94,19 @@ class AiohttpRequest(BaseRequest):
                 headers={"User-Agent": self.USER_AGENT},
                 timeout=timeout,
             ) as response:
-                return response.status, await response.read()
+                body = await response.read()
         except TimeoutError as exc:
+            self._tally(None)
             raise TimedOut from exc
         except aiohttp.ClientError as exc:
+            self._tally(None)
             raise NetworkError(f"aiohttp.{type(exc).__name__}: {exc}") from exc
+        self._tally(response.status)
+        return response.status, body
+
+    def _tally(self, status: int | None) -> None:
+        if self._activity is not None:
+            self._activity.telegram_call(status, time.monotonic())
 
 
 def _body(request_data: RequestData | None) -> aiohttp.FormData | aiohttp.BytesPayload | None:

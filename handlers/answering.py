@@ -2,11 +2,27 @@
 
 from __future__ import annotations
 
+import html
+
 from handlers import texts
 from handlers.flow import show_current
-from handlers.forms import Ask, Button, Input, Invalid, Step, Stopped, answer, get_form
+from handlers.forms import (
+    DONE,
+    KEEP,
+    Answer,
+    Ask,
+    Button,
+    Input,
+    Invalid,
+    Media,
+    Special,
+    Stopped,
+    answer,
+    get_form,
+    recorded,
+)
 from handlers.i18n import _
-from handlers.screens import Screen
+from handlers.screens import Screen, format_value
 from handlers.session import Move
 from handlers.turn import Turn
 
@@ -25,24 +41,45 @@ async def apply_input(turn: Turn, given: Input, *, pressed: int | None = None) -
     if isinstance(outcome, Stopped):
         turn.session.move(Move.STOP)
         await turn.save()
+        await turn.clear_shown()
         await turn.retire_prompt()
-        await turn.send(Screen(_(outcome.message)))
+        await turn.send(Screen(f"{_(outcome.message)}\n\n{_(texts.REMAINS_AFTER_STOP)}"))
         return
     turn.session.keep(outcome)
     if pressed is None:
-        await show_current(turn)
+        # One more file of several: a line under it, not the whole question and its warning.
+        await show_current(
+            turn, brief=isinstance(given, Media) and outcome.draft.pending is not None
+        )
         return
     # The pressed question turns into the next one: a form is one message that changes, so
     # the chat (and a searched phone) keeps no transcript of the answers, and a press costs
     # one edit rather than an edit and a new message. A brief toast confirms the answer.
-    if outcome.draft.pending is None:  # not a tick of a multiple choice, which shows its ✓ itself
-        turn.toast = _answer_toast(before, given)
+    if outcome.draft.pending is None and isinstance(before, Ask):
+        # Not a tick of a multiple choice, which shows its ✓ itself.
+        turn.toast = _answer_toast(before, given, recorded(outcome.draft, before.path))
     await show_current(turn, edit=pressed)
 
 
-def _answer_toast(before: Step, given: Input) -> str | None:
-    """ "✓ Yesterday": the label of the pressed option, shown over the chat and gone."""
-    if not isinstance(before, Ask) or not isinstance(given, Button):
+TOAST_MAX = 200
+"""Telegram's limit for the text of a button's answer."""
+
+
+def _answer_toast(before: Ask, given: Input, value: Answer) -> str | None:
+    """ "✓ Yesterday": what the press recorded, shown over the chat and gone. A button that
+    only closes a question (Done, Skip after a region, Keep the current answer) names the
+    answer it closed with, and a Skip that recorded nothing says so: never "✓ Done" or
+    "✓ Skip"."""
+    if not isinstance(given, Button):
         return None
+    if value == Special.SKIPPED.value:
+        return _(texts.TOAST_SKIPPED)
+    if given.code in (DONE, KEEP, Special.SKIPPED.value):
+        shown = html.unescape(format_value(before.question, value))
+        return _cut_toast(f"✓ {shown}")
     label = next((o.label for o in before.buttons if o.code == given.code), None)
-    return f"✓ {_(label)}" if label else None
+    return _cut_toast(f"✓ {_(label)}") if label else None
+
+
+def _cut_toast(text: str) -> str:
+    return text if len(text) <= TOAST_MAX else text[: TOAST_MAX - 1] + "…"

@@ -82,14 +82,22 @@ async def cmd_cancel(turn: Turn) -> None:
     had_report = session.stage in (Stage.FORM, Stage.FOLLOWUP)
     if session.can(Move.LEAVE):
         session.move(Move.LEAVE)
-    notice = texts.CANCELLED if had_report else texts.NOTHING_TO_CANCEL
-    await show_current(turn, prefix=_(notice))
+    notice = stopped() if had_report else _(texts.NOTHING_TO_CANCEL)
+    await show_current(turn, prefix=notice)
+
+
+def stopped() -> str:
+    """ "Stopped", and what the witness must still remove from the phone themselves."""
+    return f"{_(texts.CANCELLED)}\n{_(texts.REMAINS_AFTER_STOP)}"
 
 
 @witness_turn
 async def cmd_delete(turn: Turn) -> None:
     ticket = turn.session.next_ticket()
     if await turn.save():
+        # The question goes: its buttons must not work beside the confirmation. "Not now"
+        # turns the confirmation back into it.
+        await turn.drop_prompt()
         await turn.send(wipe_confirm_screen(ticket), prompt=True)
 
 
@@ -114,16 +122,32 @@ async def on_press(turn: Turn) -> None:
     except ForgedPress:
         press = None
     if press is None or press.ticket != turn.session.ticket:
-        logger.info("stale_press")
-        await answer_press(turn.update, _(texts.STALE_BUTTON))
-        await show_current(turn, prefix=_(texts.STALE_BUTTON))
+        await _stale_press(turn, press)
         return
     message = query.message if isinstance(query.message, Message) else None
     try:
         await _PRESSES[press.action](turn, press, message.message_id if message else None)
     finally:
         # Answered last, so a handler can leave a short notice (a toast) instead of a message.
-        await answer_press(turn.update, turn.toast)
+        await answer_press(turn.update, turn.toast, alert=turn.alert)
+
+
+async def _stale_press(turn: Turn, press: Press | None) -> None:
+    """A button not among those on show now: a second tap of the buttons just replaced is
+    absorbed without a word; a press with nothing stored (after /delete, say) only gets a
+    passing notice, so the emptied chat stays empty; any other is refused, the current
+    screen shown again."""
+    session = turn.session
+    if press is not None and press.ticket == session.ticket - 1:
+        logger.info("double_press")
+        await answer_press(turn.update)
+        return
+    logger.info("stale_press")
+    if session.stage is Stage.LANGUAGE and session.first_message is None:
+        await answer_press(turn.update, _(texts.START_FIRST))
+        return
+    await answer_press(turn.update, _(texts.STALE_BUTTON))
+    await show_current(turn, prefix=_(texts.STALE_BUTTON))
 
 
 async def _press_language(turn: Turn, press: Press, message_id: int | None) -> None:
@@ -178,7 +202,8 @@ async def _press_back(turn: Turn, press: Press, message_id: int | None) -> None:
         await show_current(turn, prefix=_(outcome.message).format(**outcome.params))
         return
     turn.session.keep(outcome)
-    await show_current(turn)
+    # The question pressed turns into the one before: no second copy of either stays.
+    await show_current(turn, edit=message_id)
 
 
 async def _press_edit(turn: Turn, press: Press, message_id: int | None) -> None:
@@ -191,7 +216,8 @@ async def _press_edit(turn: Turn, press: Press, message_id: int | None) -> None:
         await show_current(turn, prefix=_(outcome.message).format(**outcome.params))
         return
     turn.session.keep(outcome)
-    await show_current(turn)
+    # The review turns into the question (its other parts deleted): the old answers go.
+    await show_current(turn, edit=message_id)
 
 
 async def _press_show(turn: Turn, press: Press, message_id: int | None) -> None:
@@ -221,7 +247,7 @@ async def _press_cancel(turn: Turn, press: Press, message_id: int | None) -> Non
         return
     if press.argument == "yes":
         turn.session.move(Move.LEAVE)
-        await show_current(turn, prefix=_(texts.CANCELLED), edit=message_id)
+        await show_current(turn, prefix=stopped(), edit=message_id)
         return
     if press.argument == "no":
         await show_current(turn, edit=message_id)
@@ -261,7 +287,7 @@ async def _press_wipe(turn: Turn, press: Press, message_id: int | None) -> None:
         if await turn.save():
             await turn.edit(message_id or 0, wipe_confirm_screen(ticket), prompt=True)
         return
-    await show_current(turn, closing=(message_id, _(texts.KEPT)) if message_id else None)
+    await show_current(turn, edit=message_id)
 
 
 async def _press_followup(turn: Turn, press: Press, message_id: int | None) -> None:

@@ -47,12 +47,16 @@ async def show_current(
     prefix: str | None = None,
     edit: int | None = None,
     closing: tuple[int, str] | None = None,
+    brief: bool = False,
 ) -> bool:
     """Store the session, then show whatever the witness should see now, with fresh buttons.
 
     `prefix` (an error or notice) goes above it in the same message; `edit` replaces that
     message instead of sending a new one; `closing` (message id, text) first turns an
-    answered question into a plain record of the answer. False if nothing could be stored.
+    answered question into a plain record of the answer; `brief`: one more file or note was
+    received, so a short line with the buttons, not the whole question again. A review
+    already on the phone is deleted first (never two, never an old one beside a question);
+    once no report is open, what is left of one is deleted. False if nothing was stored.
     """
     receipt = turn.session.receipt
     if receipt and await turn.send(screens.receipt_screen(receipt)) is not None:
@@ -60,9 +64,14 @@ async def show_current(
         turn.session.receipt = None
     ticket = turn.session.next_ticket()
     _settle_offers(turn.session)
-    screen_list = screens_for(turn.session, ticket, terms_of(turn))
+    screen_list = screens_for(turn.session, ticket, terms_of(turn), brief=brief)
     if not await turn.save():
         return False
+    if turn.session.stage in (Stage.FORM, Stage.FOLLOWUP):
+        await turn.drop_review(keep=edit)
+    else:
+        # Given up (Don't send, /cancel), or sent just before a restart cut the clean-up short.
+        await turn.clear_shown(keep=edit)
     if closing is not None:
         await turn.edit(closing[0], screens.Screen(closing[1]))
     if edit is None:
@@ -71,11 +80,17 @@ async def show_current(
         first = screen_list[0]
         screen_list[0] = screens.Screen(f"{prefix}\n\n{first.text}", first.buttons)
     last = len(screen_list) - 1
+    on_phone: list[int] = []
     for index, screen in enumerate(screen_list):
         prompt = index == last and bool(screen.buttons)
         if index == 0 and edit is not None and await turn.edit(edit, screen, prompt=prompt):
+            on_phone.append(edit)
             continue
-        await turn.send(screen, prompt=prompt)
+        message = await turn.send(screen, prompt=prompt)
+        if message is not None:
+            on_phone.append(message.message_id)
+    if turn.session.stage is Stage.FORM and isinstance(turn.session.step, Review):
+        turn.session.review = on_phone
     return True
 
 
@@ -88,8 +103,11 @@ def _settle_offers(session: Session) -> None:
             session.move(Move.DECLINE)
 
 
-def screens_for(session: Session, ticket: int, terms: screens.Terms) -> list[screens.Screen]:
-    """What the witness sees at the session's stage: decided, not changed, here."""
+def screens_for(
+    session: Session, ticket: int, terms: screens.Terms, *, brief: bool = False
+) -> list[screens.Screen]:
+    """What the witness sees at the session's stage: decided, not changed, here. `brief`:
+    a file or note just received is acknowledged in a line, the buttons under it."""
     match session.stage:
         case Stage.LANGUAGE:
             return [screens.language_screen(ticket)]
@@ -102,13 +120,19 @@ def screens_for(session: Session, ticket: int, terms: screens.Terms) -> list[scr
             assert step is not None  # FORM holds a draft: begin_report, Session.from_json
             if isinstance(step, Review):
                 return screens.review_screens(step.items, ticket)
+            if brief:
+                return [screens.file_received_screen(step, ticket)]
             return [screens.ask_screen(step, ticket, terms)]
         case Stage.OFFER:
             offer = pending_offer(session)
             assert offer is not None  # _settle_offers dropped any that no form has
             return [screens.offer_screen(offer, ticket)]
         case Stage.FOLLOWUP:
-            return [screens.followup_screen(ticket, texts.FOLLOWUP_START)]
+            return [
+                screens.followup_screen(
+                    ticket, texts.FOLLOWUP_GOT if brief else texts.FOLLOWUP_START
+                )
+            ]
         case Stage.SENT:
             return [screens.notice(texts.ALL_DONE)]
 

@@ -10,6 +10,8 @@ only turns codes into the reviewer's words. Columns keep their ids either way.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from handlers.forms import (
     FORMS,
     REGIONS,
@@ -21,7 +23,6 @@ from handlers.forms import (
     base_choices,
 )
 from handlers.i18n import _, language
-from storage.export import Labeller
 
 SEPARATOR = "; "
 
@@ -43,6 +44,10 @@ def _field_labels(form: Form) -> dict[str, dict[str, str]]:
             table[f"{question.id}.method"] = codes
         table[question.id] = codes
     return table
+
+
+Labeller = Callable[[str, str, str], str]
+"""(form id, flattened answer path, stored code) -> the words a reviewer reads."""
 
 
 def labeller(lang: str) -> Labeller:

@@ -91,7 +91,7 @@ async def receive_media(turn: Turn, step: Ask | Review | None) -> None:
         await turn.send(notice(texts.CAPTION_IGNORED))
     if following_up:
         turn.session.followup_files.append(ref)
-        await show_current(turn, prefix=_(texts.FOLLOWUP_GOT))
+        await show_current(turn, brief=True)
         return
     await apply_input(turn, Media(ref, found.seconds))
 

@@ -115,6 +115,18 @@ def ask_screen(ask: Ask, ticket: int, terms: Terms = Terms()) -> Screen:
     if ask.question.kind is Kind.MEDIA:
         lines.append(f"<i>{_(texts.PHOTO_WARNING)}</i>")
     lines.extend(_progress_lines(ask))
+    return Screen("\n".join(lines), _ask_rows(ask, ticket))
+
+
+def file_received_screen(ask: Ask, ticket: int) -> Screen:
+    """One more file at the files question: how many so far and what to do, under the file
+    just sent; the question and its warning were shown once, above."""
+    count = len(ask.partial) if isinstance(ask.partial, list) else 0
+    text = f"{_(texts.FILES_SO_FAR).format(count=count)}\n{_(texts.FILES_MORE)}"
+    return Screen(text, _ask_rows(ask, ticket))
+
+
+def _ask_rows(ask: Ask, ticket: int) -> tuple[Row, ...]:
     buttons = [
         (_(option.label), encode(ticket, Action.ANSWER, option.code)) for option in ask.buttons
     ]
@@ -129,7 +141,7 @@ def ask_screen(ask: Ask, ticket: int, terms: Terms = Terms()) -> Screen:
     ]
     if ask.answered > 0:
         rows.append(((_(texts.BACK), encode(ticket, Action.BACK)),))
-    return Screen("\n".join(lines), tuple(rows))
+    return tuple(rows)
 
 
 def question_header(ask: Ask) -> str:
@@ -392,7 +404,7 @@ def receipt_screen(code: str) -> Screen:
 
 def wipe_offer_screen(ticket: int) -> Screen:
     return Screen(
-        _(texts.WIPE_OFFER),
+        f"{_(texts.WIPE_OFFER)}\n\n{_(texts.REMAINS_AFTER_SEND)}",
         (
             ((_(texts.WIPE_NOW), encode(ticket, Action.WIPE, "ask")),),
             ((_(texts.WIPE_LATER), encode(ticket, Action.WIPE, "no")),),

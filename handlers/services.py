@@ -12,7 +12,9 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from http import HTTPStatus
 
+from handlers.priority import Backlog, BusyNotices
 from handlers.session import Sequel
 from storage.crypto.keys import ReviewerPublicKey
 from storage.database import Database
@@ -101,13 +103,44 @@ class Sequels:
         return len(self._held)
 
 
-@dataclass
+@dataclass(frozen=True)
 class Unsaved:
-    """The current prompt when it was shown after the session was stored, kept in memory and
-    stored with the next save. Lost on a restart, it only leaves old buttons on: their ticket
-    refuses them. (Message ids need no such care: /delete works on a range, `handlers.wipe`.)"""
+    """The message ids a turn changed after the session was stored (the current prompt, the
+    report's messages on the phone, the review's), kept in memory and stored with the next
+    save. Lost on a restart, they leave old buttons on (their ticket refuses them) or a
+    message of a sent report on the phone until /delete, which works on a range of ids and
+    needs none of them (`handlers.wipe`)."""
 
     prompt: int | None = None
+    shown: tuple[int, ...] = ()
+    review: tuple[int, ...] = ()
+
+
+@dataclass
+class Activity:
+    """How busy the bot is, for /metrics (`bot.health`): counts only, never who or what.
+
+    No field may ever hold a user id, an answer or a case id; tests/e2e/test_health.py reads
+    /metrics during a real conversation to hold that.
+    """
+
+    updates_handled: int = 0
+    cases_sealed: int = 0
+    telegram_errors: int = 0
+    """Bot API calls that failed: no answer, or an error answer other than 429."""
+    telegram_429s: int = 0
+    """Bot API calls Telegram refused as too many (429, retry_after)."""
+    telegram_answered_at: float | None = None
+    """`time.monotonic()` of Telegram's last answer: how /healthz tells a poll still works."""
+
+    def telegram_call(self, status: int | None, now: float) -> None:
+        """One Bot API call's outcome: its HTTP status, or None when it got no answer."""
+        if status is not None:
+            self.telegram_answered_at = now
+        if status == HTTPStatus.TOO_MANY_REQUESTS:
+            self.telegram_429s += 1
+        elif status is None or status >= HTTPStatus.BAD_REQUEST:
+            self.telegram_errors += 1
 
 
 @dataclass
@@ -126,8 +159,17 @@ class Services:
     """Per witness (owner hash): what changed after their session was last stored."""
     sequels: Sequels = field(default_factory=Sequels)
     """Per witness (owner hash): what follows a sent report, never stored."""
+    activity: Activity = field(default_factory=Activity)
     witness_timezone: dt.tzinfo = dt.timezone(dt.timedelta(hours=5))
     """Kazakhstan has kept one time zone, UTC+5, since March 2024: "today" for dates."""
+    backlog: Backlog | None = None
+    """How long replies wait for Telegram's limit (`bot.pacing`); None: they never wait."""
+    busy_after: float = 30.0
+    """Seconds of expected wait past which a newcomer is told the bot is busy. Each notice is
+    a message too, sent before everyone's replies: told at 15 s, 903 of 1,000 witnesses in a
+    burst were, and the replies' p95 rose from 1.2x to 1.75x the floor (BENCHMARKS.md)."""
+    busy_told: BusyNotices = field(default_factory=BusyNotices)
+    """Per witness (owner hash): told the bot is busy, so not told again at once."""
 
     def scrub(self) -> None:
         """Once a report was sent or a draft erased: its earlier versions out of SQLite's WAL.

@@ -194,6 +194,13 @@ class Session:
     """Raised whenever new buttons are shown; buttons carry it, so stale ones are refused."""
     voice_warned: bool = False
     """The witness was told a voice can identify them; a voice message is kept from then on."""
+    shown: list[int] = field(default_factory=list)
+    """The bot's messages of the report (or addition) in progress still on the phone: its
+    questions, notices, answers shown whole, the review. Deleted once it is sent or given up,
+    so a searched phone shows the receipt, not the answers (`handlers.turn.Turn.clear_shown`)."""
+    review: list[int] = field(default_factory=list)
+    """The messages the review now on the phone is split over (the last holds its buttons):
+    replaced, never repeated, when the review is shown again or left."""
 
     def track(self, message_id: int) -> None:
         """Widen the conversation's range of message ids to hold this one."""
@@ -266,9 +273,10 @@ class Session:
         data["stage"] = STORED_AS.get(self.stage, self.stage).value
         data["draft"] = None if self.draft is None else self.draft.to_json()
         data["format"] = 1
-        if not self.voice_warned:
-            # Written once set: a row stored before this field existed reads and writes the same.
-            del data["voice_warned"]
+        for name in _WRITTEN_ONCE_SET:
+            # A row stored before these fields existed reads and writes the same.
+            if not data[name]:
+                del data[name]
         return data
 
     @classmethod
@@ -337,3 +345,5 @@ _IN_MEMORY = frozenset(
 )
 """Derived (`step`) or part of the `Sequel`: never in a stored row."""
 _STORED = tuple(f.name for f in fields(Session) if f.name not in _IN_MEMORY)
+_WRITTEN_ONCE_SET = ("voice_warned", "shown", "review")
+"""Stored only when not at their default, as they were added after rows were written."""

@@ -19,6 +19,7 @@ from telegram.error import TelegramError
 from handlers import texts
 from handlers.flow import show_current
 from handlers.forms import (
+    ADDENDUM_FORM,
     CARRIED,
     TOO_LONG,
     AttachmentRef,
@@ -54,7 +55,6 @@ from storage.events import witness_events
 
 logger = logging.getLogger(__name__)
 
-ADDENDUM_FORM = "addendum"
 MAX_NOTE = 4000
 MAX_FOLLOWUP_NOTES = 50
 """Messages in one addition. A follow-up is held in memory until sent (`Sequel`): 50 notes of
@@ -150,6 +150,7 @@ async def _seal_and_move(
         return False
     turn.session = after
     turn.kept()
+    services.activity.cases_sealed += 1
     elapsed = (time.perf_counter() - started) * 1000
     logger.info("case_sealed form=%s ms=%.0f", document.form_id, elapsed)
     if services.alert_chat_id is not None:
@@ -158,14 +159,18 @@ async def _seal_and_move(
 
 
 async def _after_sent(turn: Turn, alert_form: str) -> None:
-    """Show the receipt, forget it, then suggest a linked report or offer the wipe."""
+    """Show the receipt, forget it, then suggest a linked report or offer the wipe.
+
+    Only the receipt stays of the report: the review turns into it, and every other message
+    the bot showed of the report (its questions, the review's other parts, answers shown whole)
+    is deleted, even if the witness declines the wipe."""
     session = turn.session
     receipt, review = session.receipt, session.prompt
     if receipt and review is not None and await turn.edit(review, receipt_screen(receipt)):
-        # The review (every answer) turns into the receipt: once the report is sent, the
-        # answers leave the chat even if the witness declines the wipe.
         session.prompt = session.receipt = None
+        await turn.clear_shown(keep=review)
     else:
+        await turn.clear_shown()
         await turn.retire_prompt()
         if receipt and await turn.send(receipt_screen(receipt)) is not None:
             session.receipt = None
@@ -230,7 +235,7 @@ async def add_followup_note(turn: Turn, text: str) -> None:
         await show_current(turn, prefix=full)
         return
     turn.session.followup_notes.append(text)
-    await show_current(turn, prefix=_(texts.FOLLOWUP_GOT))
+    await show_current(turn, brief=True)
 
 
 async def submit_followup(turn: Turn) -> None:
@@ -255,6 +260,7 @@ async def submit_followup(turn: Turn) -> None:
     after = copy.deepcopy(session)
     after.move(Move.ADD)
     if await _seal_and_move(turn, document, after, case_id=None, receipt=False):
+        await turn.clear_shown()
         await turn.retire_prompt()
         await turn.send(notice(texts.FOLLOWUP_SAVED))
         await offer_wipe(turn)

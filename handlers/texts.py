@@ -86,6 +86,9 @@ CURRENT_ANSWER = N_("Current answer: {answer}")
 TICKED = N_("Chosen so far: {answers}")
 # TRANSLATORS: Line under the files question. {count} is a number.
 FILES_SO_FAR = N_("Files received: {count}")
+# TRANSLATORS: Under "Files received: {count}" after each file the witness sends, above the Done
+# button (the files question itself is not repeated). One short line.
+FILES_MORE = N_("Send more, or press Done.")
 # TRANSLATORS: Names an item of a repeated group: {label} is e.g. "Person", {number} is 1, 2, ….
 # Change the order only if the language needs it.
 PERSON = N_("{label} {number}")
@@ -141,9 +144,28 @@ WIPE_CONFIRM = N_(
 )
 # TRANSLATORS: Button alone on its row: at most 24 characters. Confirms /delete.
 WIPE_CONFIRM_YES = N_("Delete everything")
-# TRANSLATORS: A toast (a passing notice over the chat, at most 200 characters) after /delete. One
-# word.
-WIPE_DONE = N_("Deleted.")
+# TRANSLATORS: A pop-up the witness closes, after /delete deleted the conversation: at most 200
+# characters (Telegram's limit), one or two sentences. "Delete chat" is the Telegram app's own menu
+# item: use its words in this language. The receipt code is the one shown after a report was sent.
+REMAINS_AFTER_WIPE = N_(
+    "Deleted. Still on your phone: this chat in your chat list (chat menu → Delete chat), "
+    "original photos in your gallery, and any receipt code you kept: keep it hidden."
+)
+# TRANSLATORS: One line under "Stopped" (and under the message after consent is refused in a form):
+# what the witness must still remove from the phone themselves. "Delete chat" is the Telegram app's
+# own menu item: use its words in this language; keep /delete as is.
+REMAINS_AFTER_STOP = N_(
+    "Still on your phone: what you typed here (/delete removes it), this chat in your chat list "
+    "(chat menu → Delete chat), and the original photos in your gallery."
+)
+# TRANSLATORS: One line in the message after a report (or an addition) was sent, above Wipe now /
+# Not now: what the witness must still remove from the phone. "Delete chat" is the Telegram app's
+# own menu item: use its words in this language; keep /delete as is.
+REMAINS_AFTER_SEND = N_(
+    "Still on your phone: what you typed here (/delete removes it), this chat in your chat list "
+    "(chat menu → Delete chat), the original photos in your gallery, and the receipt code — a "
+    "code found on a phone shows a report was sent, so keep it where it won't be found."
+)
 # TRANSLATORS: Shown for a moment while /delete removes the conversation, then deleted with it.
 # One word.
 WIPING = N_("Deleting…")
@@ -224,6 +246,9 @@ FOLLOWUP_FILES_FULL = N_(
 NEW_CASE_ALERT = N_("New case {case_id} ({form})")
 
 # Bad input and failures: always say what happened and what to do next.
+# TRANSLATORS: A toast (a passing notice over the chat) after the Skip button: says that no answer
+# was recorded. One or two words after the tick.
+TOAST_SKIPPED = N_("✓ Skipped")
 # TRANSLATORS: A toast (at most 200 characters) and a line above the current question, when an old
 # message's button is pressed. One sentence.
 STALE_BUTTON = N_("That button is from an earlier message.")
@@ -264,6 +289,14 @@ FILE_FAILED = N_("The file could not be received. Please send it again.")
 TOO_FAST = N_(
     "You are sending messages very fast.\n"
     "Please wait a minute; messages sent meanwhile are not read."
+)
+# TRANSLATORS: When very many people write at once and a newcomer's reply will be late. Plain,
+# calm, no promise of a time; they need not write again. First line neutral (a locked phone shows
+# it).
+BUSY = N_(
+    "Many people are writing right now.\n"
+    "Your message has arrived and your turn will come: please wait, there is no need to send "
+    "it again."
 )
 # TRANSLATORS: When an answer could not be stored. Calm; no promises. First line neutral (a locked
 # phone shows it).

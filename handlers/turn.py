@@ -11,23 +11,26 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import logging
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
-from telegram.error import BadRequest, Forbidden
+from telegram.error import BadRequest, Forbidden, TelegramError
 
 from handlers import texts
 from handlers.context import KuagerContext
 from handlers.i18n import negotiate, set_language
+from handlers.priority import Priority, replying_as
 from handlers.screens import Screen, notice
 from handlers.services import Services, Unsaved
-from handlers.session import Session, SessionFormatError
+from handlers.session import Session, SessionFormatError, Stage
 from storage.crypto.drafts import DraftUnreadable
 from storage.database import StorageUnavailable
 
 logger = logging.getLogger(__name__)
+BATCH = 100
+"""deleteMessages takes at most 100 ids at once."""
 
 
 def markup(screen: Screen) -> InlineKeyboardMarkup | None:
@@ -53,7 +56,13 @@ class Turn:
     now: dt.datetime
     toast: str | None = None
     """A short notice shown over the chat when the pressed button is answered."""
-    _unsaved: Unsaved = field(default_factory=Unsaved)
+    priority: Priority = Priority.WITNESS
+    """Inside a report a witness's replies go first; before it, they wait their turn."""
+    alert: bool = False
+    """Show `toast` as a pop-up the witness closes, not a passing notice."""
+    _stored: Unsaved = field(default_factory=Unsaved)
+    """The message ids as last stored: what `finish` compares with to keep the rest."""
+    _busy_checked: bool = False
 
     @property
     def services(self) -> Services:
@@ -91,6 +100,9 @@ class Turn:
         if sequel is not None and stored is not None:
             session = session.resumed(sequel)
         turn = cls(update, context, user.id, chat.id, session, now)
+        if session.draft is None:
+            turn.priority = Priority.NEWCOMER
+        turn._stored = turn._ids()
         turn._restore_unsaved()
         if session.language:
             set_language(session.language)
@@ -101,8 +113,12 @@ class Turn:
     def _restore_unsaved(self) -> None:
         stash = self.services.unsaved.pop(self.owner, None)
         if stash is not None:
-            self.session.prompt = stash.prompt if stash.prompt is not None else self.session.prompt
-            self._unsaved = stash
+            self.session.prompt = stash.prompt
+            self.session.shown, self.session.review = list(stash.shown), list(stash.review)
+
+    def _ids(self) -> Unsaved:
+        session = self.session
+        return Unsaved(session.prompt, tuple(session.shown), tuple(session.review))
 
     def _note(self, message_id: int) -> None:
         self.session.track(message_id)
@@ -124,32 +140,115 @@ class Turn:
     def kept(self) -> None:
         """The session was just stored: what its row must not hold stays in memory."""
         self.services.sequels.keep(self.owner, self.session.sequel(), self.now)
-        self._unsaved = Unsaved()
+        self._stored = self._ids()
 
     def forget(self) -> None:
         """After a wipe: nothing of this witness stays, not even in memory."""
         self.session = Session(language=self.session.language)
-        self._unsaved = Unsaved()
+        self._stored = self._ids()
         self.services.unsaved.pop(self.owner, None)
         self.services.sequels.keep(self.owner, None, self.now)
 
     def finish(self) -> None:
         """Keep what changed since the last save in memory for the next update."""
-        self._unsaved.prompt = self.session.prompt
-        if self._unsaved.prompt is not None:
-            self.services.unsaved[self.owner] = self._unsaved
+        ids = self._ids()
+        if ids != self._stored:
+            self.services.unsaved[self.owner] = ids
+
+    async def _before_reply(self) -> None:
+        """A newcomer whose reply will wait long hears so at once, once (`handlers.priority`).
+
+        Asked as the first reply goes out, not as the update arrives: witnesses arriving
+        together would otherwise all find the queue still empty."""
+        if self.priority is not Priority.NEWCOMER or self._busy_checked:
+            return
+        self._busy_checked = True
+        backlog, services = self.services.backlog, self.services
+        if backlog is None or backlog.expected_wait(Priority.NEWCOMER) < services.busy_after:
+            return
+        if services.busy_told.first_time(self.owner, self.now):
+            logger.info("busy_notice")
+            with replying_as(Priority.NOTICE):
+                await self.send(notice(texts.BUSY))
 
     async def send(self, screen: Screen, *, prompt: bool = False) -> Message | None:
         """Send a message; `prompt` marks its buttons current."""
+        await self._before_reply()
         message = await send_screen(self.context, self.chat_id, screen)
         if message is not None:
             self._note(message.message_id)
+            self._shown(message.message_id)
             if prompt:
                 self.session.prompt = message.message_id
         return message
 
+    def _shown(self, message_id: int) -> None:
+        """Count a message the bot sent or rewrote among the report's, while one is open."""
+        session = self.session
+        if session.stage in (Stage.FORM, Stage.FOLLOWUP) and message_id not in session.shown:
+            session.shown.append(message_id)
+
+    async def delete(self, message_ids: Sequence[int]) -> int:
+        """Delete these messages of the chat, 100 at a time (deleteMessages' limit); if
+        Telegram refuses a batch whole, one by one. Returns how many it refused."""
+        failed = 0
+        for start in range(0, len(message_ids), BATCH):
+            batch = list(message_ids[start : start + BATCH])
+            try:
+                await self.context.bot.delete_messages(self.chat_id, batch)
+                continue
+            except BadRequest:
+                pass
+            except Forbidden:
+                return failed + len(message_ids) - start
+            for message_id in batch:
+                try:
+                    await self.context.bot.delete_message(self.chat_id, message_id)
+                except BadRequest as exc:
+                    # Already gone, or no message of this chat: only a refusal counts.
+                    failed += "not found" not in str(exc).lower()
+                except TelegramError:
+                    failed += 1
+        return failed
+
+    async def clear_shown(self, keep: int | None = None) -> None:
+        """Delete the bot's messages of a report that was sent or given up, but `keep`
+        (the receipt, or a message about to be rewritten)."""
+        session = self.session
+        leftover = [i for i in session.shown if i != keep]
+        session.shown, session.review = [], []
+        if session.prompt in leftover:
+            session.prompt = None
+        if leftover:
+            await self.delete(leftover)
+
+    async def drop_review(self, keep: int | None = None) -> None:
+        """Delete the review now on the phone, but `keep` (a part about to be rewritten):
+        a changed answer, a re-shown review or a sent report leaves no old review behind."""
+        session = self.session
+        gone = [i for i in session.review if i != keep]
+        session.review = []
+        await self._forget_and_delete(gone)
+
+    async def drop_prompt(self) -> None:
+        """Delete the message whose buttons are current: nothing answerable stays beside a
+        question that replaces it (the /delete confirmation)."""
+        if self.session.prompt is not None:
+            await self._forget_and_delete([self.session.prompt])
+
+    async def _forget_and_delete(self, gone: list[int]) -> None:
+        session = self.session
+        if not gone:
+            return
+        session.shown = [i for i in session.shown if i not in gone]
+        session.review = [i for i in session.review if i not in gone]
+        if session.prompt in gone:
+            session.prompt = None
+        await self.delete(gone)
+
     async def edit(self, message_id: int, screen: Screen, *, prompt: bool = False) -> bool:
         """Replace a message's text and buttons; False if Telegram refused (too old, gone)."""
+        await self._before_reply()
         try:
             await self.context.bot.edit_message_text(
                 screen.text,
@@ -162,6 +261,7 @@ class Turn:
         except BadRequest as exc:
             if "not modified" not in str(exc).lower():
                 return False
+        self._shown(message_id)
         if prompt:
             self.session.prompt = message_id
         return True
@@ -196,21 +296,22 @@ def witness_turn(
         turn = await Turn.begin(update, context)
         if turn is None:
             return
-        try:
-            await handler(turn)
-        finally:
-            turn.finish()
+        with replying_as(turn.priority):
+            try:
+                await handler(turn)
+            finally:
+                turn.finish()
 
     return wrapper
 
 
-async def answer_press(update: Update, text: str | None = None) -> None:
+async def answer_press(update: Update, text: str | None = None, *, alert: bool = False) -> None:
     """Stop the button's spinner. Telegram refuses answers to presses older than a few
     minutes (a bot catching up after a restart); that is no error of the witness's."""
     if update.callback_query is None:
         return
     try:
-        await update.callback_query.answer(text)
+        await update.callback_query.answer(text, show_alert=alert)
     except (BadRequest, Forbidden):
         logger.debug("press_answer_refused")
 

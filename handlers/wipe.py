@@ -15,7 +15,6 @@ from __future__ import annotations
 import logging
 
 from telegram import Message
-from telegram.error import BadRequest, TelegramError
 
 from handlers import texts
 from handlers.i18n import _
@@ -24,15 +23,11 @@ from handlers.turn import Turn, send_screen
 from storage.database import StorageUnavailable
 
 logger = logging.getLogger(__name__)
-BATCH = 100
-"""deleteMessages takes at most 100 ids at once."""
 
 
 async def wipe(turn: Turn) -> None:
     first, last = await _span(turn)
-    failed = 0
-    for start in range(first, last + 1, BATCH):
-        failed += await _delete(turn, list(range(start, min(start + BATCH, last + 1))))
+    failed = await turn.delete(range(first, last + 1))
     try:
         async with turn.services.db.transaction() as db:
             await turn.services.drafts.erase(db, turn.user_id)
@@ -45,7 +40,8 @@ async def wipe(turn: Turn) -> None:
     if failed:
         await turn.send(notice(texts.WIPE_PARTIAL))
     else:
-        turn.toast = _(texts.WIPE_DONE)
+        # A pop-up, not a message: the chat stays empty, and the witness reads what is left.
+        turn.toast, turn.alert = _(texts.REMAINS_AFTER_WIPE), True
 
 
 async def _span(turn: Turn) -> tuple[int, int]:
@@ -64,23 +60,3 @@ async def _span(turn: Turn) -> tuple[int, int]:
         # Nothing was ever recorded and the marker was refused: an empty range.
         return 1, 0
     return min(ids), max(ids)
-
-
-async def _delete(turn: Turn, batch: list[int]) -> int:
-    """Delete a batch; if Telegram refuses it whole, one by one. Returns how many failed."""
-    bot = turn.context.bot
-    try:
-        await bot.delete_messages(turn.chat_id, batch)
-        return 0
-    except BadRequest:
-        pass
-    failed = 0
-    for message_id in batch:
-        try:
-            await bot.delete_message(turn.chat_id, message_id)
-        except BadRequest as exc:
-            # Most ids of the range are no message of this chat: only a refusal counts.
-            failed += "not found" not in str(exc).lower()
-        except TelegramError:
-            failed += 1
-    return failed

@@ -5,7 +5,8 @@ either; yet the bot must be exercised exactly as it will run. The stand-in is a 
 on 127.0.0.1 that speaks enough of the Bot API for the unmodified python-telegram-bot
 `Application` (long polling or `process_update`), keeps each chat as the witness's phone would
 show it, and refuses what Telegram refuses with Telegram's own error texts — an unescaped `<` in a
-witness's words, a message over 4096 characters, deleting after 48 hours.
+witness's words, a message over 4096 characters, deleting after 48 hours — and, when given
+`FloodLimits`, messages past Telegram's rates (429 with retry_after, `standin._flood`).
 
 It serves the end-to-end tests, the offline `kuager demo` (a person plays the witness in a
 terminal), benchmarks and fuzzing::
@@ -22,6 +23,10 @@ HTTP layer, hands each call straight to the stand-in's dispatch (see `standin._i
 """
 
 from standin._files import StoredFile
+from standin._flood import FloodLimits, FloodRecord, TokenBucket, counts_against_limit
+from standin._flood import chat_bucket as chat_bucket
+from standin._flood import overall_bucket as overall_bucket
+from standin._hold import HeldCall
 from standin._html import HtmlParseError, ParsedText, parse_html
 from standin._inprocess import InProcessRequest
 from standin._model import ApiCall, CallbackAnswer, ChatMessage
@@ -35,6 +40,9 @@ __all__ = [
     "ButtonNotVisible",
     "CallbackAnswer",
     "ChatMessage",
+    "FloodLimits",
+    "FloodRecord",
+    "HeldCall",
     "HtmlParseError",
     "InProcessRequest",
     "ParsedText",
@@ -42,5 +50,9 @@ __all__ = [
     "SimUser",
     "StandinTimeout",
     "StoredFile",
+    "TokenBucket",
+    "chat_bucket",
+    "counts_against_limit",
+    "overall_bucket",
     "parse_html",
 ]

@@ -10,6 +10,7 @@ import asyncio
 import itertools
 import json
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from types import TracebackType
 from typing import Any
@@ -20,6 +21,8 @@ from telegram import Update
 from telegram.ext import Application
 
 from standin._files import StoredFile
+from standin._flood import FloodControl, FloodLimits, FloodRecord, counts_against_limit
+from standin._hold import HeldCall
 from standin._methods_bot import BOT_METHODS
 from standin._methods_messages import MESSAGE_METHODS
 from standin._model import ApiCall, CallbackAnswer
@@ -91,8 +94,12 @@ class BotApiStandin:
         bot_name: str = "Kuager",
         host: str = "127.0.0.1",
         port: int = 0,
+        flood_limits: FloodLimits | None = None,
     ) -> None:
+        """`flood_limits`: refuse messages past Telegram's rates with 429, as Telegram does
+        (`standin._flood`); None (the default) lets any number through."""
         self._world = World(token, bot_username, bot_name)
+        self._flood = None if flood_limits is None else FloodControl(flood_limits)
         self._host = host
         self._port = port
         self._runner: web.AppRunner | None = None
@@ -205,9 +212,18 @@ class BotApiStandin:
         world = self._world
         if call.method != "getUpdates":  # polls are counted, not logged: benchmarks make many
             world.calls.append(call)
+        held = world.held.get(call.method.lower())
+        if held and not await held.pop(0).hold():
+            raise ApiError(502, "Bad Gateway")  # never reached Telegram
         injected = world.take_injected(call.method)
         if injected is not None:
             raise injected
+        if self._flood is not None and counts_against_limit(call.method):
+            chat = world.find_chat(call.params.get("chat_id"))
+            now = time.monotonic()
+            retry_after = self._flood.admit(call.method, chat.id if chat else None, now)
+            if retry_after:
+                raise ApiError(429, f"Too Many Requests: retry after {retry_after}", retry_after)
         handler = _METHODS.get(call.method)
         if handler is None:
             world.unexpected_calls.append(call)
@@ -280,6 +296,13 @@ class BotApiStandin:
     def calls_to(self, method: str) -> list[dict[str, Any]]:
         """The parameters of each call to `method` (e.g. "sendMessage")."""
         return [call.params for call in self._world.calls if call.method == method]
+
+    @property
+    def flood_log(self) -> list[FloodRecord]:
+        """Every call counted against the flood limits, in order, with its verdict: `sent`,
+        `refused` (over a limit: 429), or `early` (its retry_after was still running).
+        Empty when the stand-in enforces no limits."""
+        return [] if self._flood is None else self._flood.log
 
     @property
     def unexpected_calls(self) -> list[ApiCall]:
@@ -392,6 +415,13 @@ class BotApiStandin:
     def age_messages(self, chat_id: int, seconds: float) -> None:
         """Make every message in one chat `seconds` older."""
         self._world.age_messages(chat_id, seconds)
+
+    def hold_next(self, method: str) -> HeldCall:
+        """Hold the next call to `method` until the test releases it: to stop the bot at an
+        exact point of a turn (`standin._hold`)."""
+        held = HeldCall(method)
+        self._world.held.setdefault(method.lower(), []).append(held)
+        return held
 
     def fail_next(
         self,

@@ -37,6 +37,15 @@ class _ChatScreen:
         """The bot's messages still on screen, oldest first."""
         return [m for m in self._chat.visible() if m.from_bot]
 
+    def take_message_id(self) -> int:
+        """The chat's next message id, for a message a test builds by hand (an album): in a
+        private chat, Telegram numbers every message in one increasing sequence."""
+        return self._chat.take_message_id()
+
+    def bot_messages_sent(self) -> list[ChatMessage]:
+        """Every message the bot sent here, oldest first, those since deleted too."""
+        return [m for m in self._chat.messages.values() if m.from_bot]
+
     def last_bot_message(self) -> ChatMessage:
         """The newest bot message on screen; AssertionError if there is none."""
         messages = self.bot_messages()

@@ -10,6 +10,7 @@ import time
 from typing import Any
 
 from standin._files import FileStore
+from standin._hold import HeldCall
 from standin._model import ApiCall, CallbackAnswer, Chat, ChatMessage, IssuedQuery
 from standin._params import ApiError, bad_request
 from standin._signal import Signal
@@ -47,6 +48,7 @@ class World:
         self.webhook: dict[str, Any] = {"url": ""}
         self.left_chats: list[int] = []
         self.injected: dict[str, list[ApiError]] = {}
+        self.held: dict[str, list[HeldCall]] = {}
         self.clock_offset = 0.0
 
     def now(self) -> int:

@@ -9,7 +9,7 @@ a case that does not open is counted in the tally as export counts it.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,7 +22,7 @@ from storage.events import (
     current_status,
     read_events,
 )
-from storage.export import ExportTally, OpenedCase, open_cases
+from storage.export import ExportTally, OpenedCase, Selection, open_cases
 
 ADDENDUM_FORM = "addendum"
 
@@ -86,7 +86,7 @@ async def list_cases(db: Database, key: ReviewerPrivateKey, query: CaseQuery) ->
     reports: list[OpenedCase] = []
     addenda: dict[str, list[OpenedCase]] = {}
     async with db.snapshot() as session:
-        async for case in open_cases(session, key, found.tally, since=query.since):
+        async for case in open_cases(session, key, found.tally, Selection(since=query.since)):
             target = _addendum_to(case)
             if target is not None:
                 addenda.setdefault(target, []).append(case)
@@ -123,3 +123,28 @@ async def read_case(db: Database, key: ReviewerPrivateKey, case_id: str) -> Case
             raise UnknownCase(f"case {case_id} does not open as a report")
         events = await read_events(session, key, case_id, access.auth_key)
     return CaseFile(report, events, addenda, access.reply_key is not None)
+
+
+def flatten(value: Any, prefix: str = "") -> dict[str, str]:
+    """Nested answers as `victims.1.name` paths, lists of codes joined by `; ` (`kuager show`)."""
+    if isinstance(value, Mapping):
+        out: dict[str, str] = {}
+        for key, item in value.items():
+            out.update(flatten(item, f"{prefix}.{key}" if prefix else str(key)))
+        return out
+    if isinstance(value, list):
+        if all(not isinstance(v, Mapping | list) for v in value):
+            return {prefix: "; ".join(_scalar(v) for v in value)}
+        out = {}
+        for index, item in enumerate(value, start=1):
+            out.update(flatten(item, f"{prefix}.{index}"))
+        return out
+    return {prefix: _scalar(value)}
+
+
+def _scalar(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)

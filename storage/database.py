@@ -1,4 +1,9 @@
-"""Opening the database: SQLite (aiosqlite, WAL) or PostgreSQL (asyncpg) from one URL."""
+"""Opening the database: SQLite (aiosqlite, WAL) or PostgreSQL (asyncpg) from one URL.
+
+Only a migration creates a database (`kuager db upgrade`, or `kuager run` with
+`auto_upgrade`): everything else opens an SQLite file read-write without the right to create
+it, so a mistyped `--database` is refused in one line instead of leaving an empty file behind.
+"""
 
 from __future__ import annotations
 
@@ -8,10 +13,11 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from sqlalchemy import event
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeoutError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -44,16 +50,55 @@ SQLITE_PRAGMAS = (
 )
 
 
+class UnsupportedDatabase(ValueError):
+    """The URL names neither an SQLite file nor a PostgreSQL server."""
+
+
+class DatabaseMissing(Exception):
+    """The SQLite file (or its folder) does not exist, and this command may not create it."""
+
+
+POSTGRES_SCHEMES = ("postgresql", "postgres")
+"""`postgres://` is what Heroku-style hosts hand out; SQLAlchemy knows only `postgresql`."""
+
+
 def async_url(url: str) -> str:
     """Accept plain paths and sync URLs from the config and pick the async driver."""
     if "://" not in url:
         return f"sqlite+aiosqlite:///{Path(url).expanduser()}"
-    parsed = make_url(url)
-    if parsed.get_backend_name() == "sqlite":
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise UnsupportedDatabase("not a database URL or SQLite path") from None
+    backend = parsed.drivername.partition("+")[0]
+    if backend == "sqlite":
         return parsed.set(drivername="sqlite+aiosqlite").render_as_string(hide_password=False)
-    if parsed.get_backend_name() == "postgresql":
+    if backend in POSTGRES_SCHEMES:
         return parsed.set(drivername="postgresql+asyncpg").render_as_string(hide_password=False)
-    raise ValueError(f"unsupported database {parsed.get_backend_name()!r}")
+    raise UnsupportedDatabase(
+        f"unsupported database {backend!r}: use an SQLite path or postgresql://"
+    )
+
+
+def sqlite_file(url: str) -> Path | None:
+    """The file an SQLite path or URL names; None for PostgreSQL and in-memory SQLite."""
+    if "://" not in url:
+        return Path(url).expanduser()
+    parsed = make_url(async_url(url))
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    return Path(parsed.database)
+
+
+def _sqlite_uri(path: Path, *, create: bool) -> URL:
+    """The file as an SQLite URI: every character of its name kept (quoted for SQLite; built
+    with `URL.create`, which SQLAlchemy does not unquote), and `mode=rw` unless creating, so
+    SQLite itself refuses to make the file even if it vanished after `Database` looked."""
+    return URL.create(
+        "sqlite+aiosqlite",
+        database=f"file:{quote(str(path.absolute()))}",
+        query={"mode": "rwc" if create else "rw", "uri": "true"},
+    )
 
 
 class StorageUnavailable(Exception):
@@ -83,19 +128,31 @@ class Database:
     reads the chain head and then writes would silently lose a concurrent append.
     """
 
-    def __init__(self, url: str, **engine_options: Any) -> None:
+    def __init__(self, url: str, *, create: bool = False, **engine_options: Any) -> None:
+        """`create`: a migration's right to make the SQLite file; without it a missing file
+        raises `DatabaseMissing`. A missing folder is refused either way."""
         self.url = async_url(url)
+        engine_url: str | URL = self.url
+        path = sqlite_file(url)
+        if path is not None:
+            if not path.parent.is_dir():
+                raise DatabaseMissing(f"folder {path.parent} of database {path} does not exist")
+            if not create and not path.is_file():
+                raise DatabaseMissing(
+                    f"database file {path} does not exist; `kuager db upgrade` creates it"
+                )
+            engine_url = _sqlite_uri(path, create=create)
         if self.url.startswith("postgresql"):
             # A server restart leaves dead connections in the pool; check before use.
             engine_options.setdefault("pool_pre_ping", True)
-        self.engine: AsyncEngine = create_async_engine(self.url, **engine_options)
+        self.engine: AsyncEngine = create_async_engine(engine_url, **engine_options)
         self.dialect = self.engine.dialect.name
         self.read_engine = self.engine
         if self.dialect == "sqlite":
             _configure_sqlite(self.engine, "BEGIN IMMEDIATE")
             # Reads (a witness's draft on every update, exports) need no write lock: a second
             # engine begins them DEFERRED, so they never queue behind writers.
-            self.read_engine = create_async_engine(self.url, **engine_options)
+            self.read_engine = create_async_engine(engine_url, **engine_options)
             _configure_sqlite(self.read_engine, "BEGIN")
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
         self.read_sessions = async_sessionmaker(self.read_engine, expire_on_commit=False)

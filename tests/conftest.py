@@ -42,7 +42,7 @@ async def database_url(tmp_path: Path) -> str:
     url = os.environ.get(TEST_DATABASE_ENV) or str(tmp_path / "kuager.db")
     if on_postgres():
         await reset_postgres(url)
-    db = Database(url)
+    db = Database(url, create=True)
     try:
         await schema.upgrade(db)
     finally:

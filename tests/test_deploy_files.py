@@ -11,7 +11,10 @@ from __future__ import annotations
 import importlib.metadata
 import itertools
 import json
+import os
 import re
+import subprocess
+import sys
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -189,10 +192,56 @@ def test_no_secret_is_baked_into_the_image() -> None:
             assert not SECRET_NAME.search(name), f"{instruction} {name} would bake a secret in"
 
 
-def test_entrypoint_is_kuager_and_default_database_is_in_the_data_volume() -> None:
+def entrypoint(*command: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """The image's ENTRYPOINT run as Docker runs it (exec form, CMD appended), with this
+    venv's real `kuager` first on PATH."""
+    argv = json.loads(dict(final_stage())["ENTRYPOINT"])
+    path = f"{Path(sys.executable).parent}:{os.environ.get('PATH', '')}"
+    return subprocess.run(
+        [*argv, *command],
+        env={**env, "PATH": path},
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_entrypoint_runs_kuager_check_before_the_bot(tmp_path: Path) -> None:
+    # Given the image's environment with no token, draft key or reviewer key
+    env = {"KUAGER_STORAGE_DATABASE_URL": str(tmp_path / "kuager.db"), "HOME": str(tmp_path)}
+    # When the container starts with its default command
+    result = entrypoint(*json.loads(dict(final_stage())["CMD"]), env=env)
+    # Then `kuager check` stops it, listing every problem, before `run` is reached
+    assert result.returncode == 2
+    problems = [line for line in result.stdout.splitlines() if line.startswith("PROBLEM")]
+    assert any("telegram.token" in line for line in problems)
+    assert any("security.draft_key" in line for line in problems)
+    assert any("does not exist" in line for line in problems), "check reached the database"
+    assert "kuager: config:" not in result.stderr, "run itself never started"
+    assert list(tmp_path.iterdir()) == [], "no database file was made"
+    # And any other command runs as it is, without the check
+    key = entrypoint("draft-key", env=env)
+    assert key.returncode == 0 and len(key.stdout.strip()) == 44
+
+
+def test_healthcheck_asks_kuager_health_on_a_listener_the_image_turns_on() -> None:
+    runtime = final_stage()
+    (healthcheck,) = [args for name, args in runtime if name == "HEALTHCHECK"]
+    probe = json.loads(healthcheck.split("CMD", 1)[1])
+    assert probe == ["kuager", "health"] and is_subcommand(probe[1:])
+    env: dict[str, str] = {}
+    for name, args in runtime:
+        if name == "ENV":
+            env.update(declared_names(name, args))
+    host, _, port = env["KUAGER_HEALTH_LISTEN"].rpartition(":")
+    assert host == "127.0.0.1" and port.isdigit(), "loopback: only the container asks it"
+
+
+def test_default_database_is_in_the_data_volume() -> None:
     runtime = final_stage()
     last = {name: args for name, args in runtime}
-    assert json.loads(last["ENTRYPOINT"]) == ["kuager"]
     assert json.loads(last["CMD"]) == ["run"]
     env: dict[str, str] = {}
     for name, args in runtime:
@@ -306,6 +355,13 @@ def test_bot_starts_after_a_healthy_database_and_an_upgraded_schema(
     assert auto_upgrade.lower() == "true" or migrations
     for name in migrations:
         assert is_subcommand(services[name]["command"])
+
+
+def test_compose_checks_the_bots_health(compose: dict[str, Any]) -> None:
+    bot = compose["services"]["bot"]
+    probe = bot["healthcheck"]["test"]
+    assert probe[0] == "CMD" and probe[1] == "kuager" and is_subcommand(probe[2:])
+    assert environment(bot)["KUAGER_HEALTH_LISTEN"].startswith("127.0.0.1:")
 
 
 def test_compose_commands_are_real_subcommands(compose: dict[str, Any]) -> None:
@@ -435,6 +491,11 @@ def test_glossary_kazakh_is_written_with_kazakh_letters() -> None:
 def test_security_md_states_the_rate_limit_the_bot_applies() -> None:
     """An operator sizing their own limits reads the default here, not in the code."""
     text = " ".join(SECURITY.read_text("utf-8").split())
-    stated = re.search(r"`rate_limit_per_minute` messages \((\d+) by default\)", text)
+    # Every update counts (handlers.services.RateLimiter): button presses as well as messages.
+    stated = re.search(
+        r"`rate_limit_per_minute` updates — messages and button presses alike — in any 60 "
+        r"seconds \((\d+) by default",
+        text,
+    )
     assert stated is not None, "SECURITY.md no longer states the flood limit's default"
     assert int(stated.group(1)) == SecurityConfig().rate_limit_per_minute

@@ -8,7 +8,7 @@ tier supplies `settle`; everything a witness does and sees is the same in both.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from standin import ChatMessage, SimUser
 
@@ -55,6 +55,13 @@ class WitnessActions(ABC):
                         return
         shown = [m.text[:80] for m in self.user.bot_messages()[-2:]]
         raise AssertionError(f"no button for {what!r}; last messages: {shown}")
+
+    async def start(self, language: str, taps: Sequence[str] = ()) -> None:
+        """Send /start, choose `language`, then press `taps`."""
+        await self.command("/start")
+        await self.tap(language)
+        for code in taps:
+            await self.tap(code)
 
     @property
     def screen(self) -> ChatMessage:

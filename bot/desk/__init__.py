@@ -6,11 +6,12 @@ disk unless the reviewer downloads an export. Pure list logic in `casebook`, the
 it opened in `vault`, the one door every request passes in `guard`, pages in `pages`.
 
 Writing goes through `casework_forms` (the same `bot.casework.append_events` as `kuager
-status/note/reply`); the summary's charts and the WGEID draft through `documents`.
+status/note/reply`); the summary's charts and the WGEID draft through `documents`; possible
+same-person cases come from `storage.sameperson`, as in the export's column.
 
-SEAMS — not wired yet, because the pieces they show were not on main when the desk was built:
-- same-person grouping (`storage/sameperson.py`): possible same-person cases side by side on
-  `case.html`, and a filter for them;
-- XLSX/CSV of the current filter (`cases.html` block `export`, `CaseFilter.as_query`, the
-  `DOWNLOAD_THESE` words), through the analyst export's own writers, built in memory.
+SEAM — not wired: XLSX/CSV of the current filter (`cases.html` block `export`,
+`CaseFilter.as_query`, the `DOWNLOAD_THESE` words). `storage.export` writes files (a spill
+file beside the output, CSV as several files) and selects by type, day or one case only; the
+desk needs it to write into memory for a set of case ids (the filter's), which is a change to
+`storage.export.run` (an id set in `Selection`, a memory target) rather than a second writer.
 """

@@ -28,6 +28,7 @@ from bot.desk.guard import (
     add_security_headers,
 )
 from bot.desk.vault import Locked, Vault
+from handlers.forms import REVIEW_LABELS
 from handlers.i18n import LANGUAGES, _, language
 
 LANGUAGE_NAMES = {"kk": "Қазақша", "ru": "Русский", "en": "English"}
@@ -43,7 +44,12 @@ def templates() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.globals.update(_=_, w=w, languages=[(code, LANGUAGE_NAMES[code]) for code in LANGUAGES])
+    env.globals.update(
+        _=_,
+        w=w,
+        REVIEW_LABELS=REVIEW_LABELS,
+        languages=[(code, LANGUAGE_NAMES[code]) for code in LANGUAGES],
+    )
     return env
 
 

@@ -20,7 +20,8 @@ from typing import Any
 from handlers.forms import FORMS, Kind, is_urgent, wgeid_gaps
 from handlers.i18n import LANGUAGES
 from handlers.labels import labeller
-from storage.export import OpenedCase, flatten
+from storage.casefile import flatten
+from storage.export import OpenedCase
 
 ADDENDUM_FORM = "addendum"
 """The form id of a `/followup` addendum (handlers.submit); shown inside its case, not listed."""

@@ -57,7 +57,8 @@ def cmd_desk(
             reviewers=reviewers,
             open_browser=not args.no_browser,
             ask_again=_terminal_unlock(key_file) if sys.stdin.isatty() else None,
-        )
+        ),
+        database_url,
     )
 
 

@@ -26,6 +26,7 @@ from bot.desk.showing import (
     linked,
     region_label,
     shown_file,
+    side_by_side,
 )
 from bot.desk.vault import FileUnavailable
 from handlers.forms import FORMS, REGIONS
@@ -116,9 +117,11 @@ async def case_page(
     entries.sort(key=lambda entry: entry.day)
     with language(lang_of(request)):
         known, others = answers(case)
+        same = side_by_side(case.case_id, vault.same_person(case.case_id))
     return render(
         request,
         "case.html",
+        same=same,
         status=status,
         case=case,
         current=current_status(events),

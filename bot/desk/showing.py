@@ -23,7 +23,9 @@ from bot.desk.casebook import DeskCase, Followup
 from handlers.forms import FORMS, REGIONS, REVIEW_LABELS, Draft, Kind, Special, review_items
 from handlers.i18n import _, current_language
 from handlers.screens import format_value, review_label
+from storage.casepeople import PersonRecord
 from storage.events import OpenedEvent
+from storage.sameperson import SamePersonGroup
 
 
 @dataclass(frozen=True)
@@ -149,3 +151,45 @@ def linked(case: DeskCase, cases: Sequence[DeskCase]) -> list[DeskCase]:
     if not group:
         return []
     return [c for c in cases if c.case_id != case.case_id and c.links.get("group") == group]
+
+
+@dataclass(frozen=True)
+class PersonColumn:
+    """One person of a same-person group, a column of the side-by-side table."""
+
+    case_id: str
+    form_id: str
+    this_case: bool
+    name: str
+    age: str
+    region: str
+    seen: str
+
+
+def side_by_side(case_id: str, groups: Sequence[SamePersonGroup]) -> list[list[PersonColumn]]:
+    """Each group naming this case, its people as columns: this case's first, then by day."""
+    tables = []
+    for group in groups:
+        people = sorted(
+            (m.person for m in group.members),
+            key=lambda p: (p.case_id != case_id, p.received_day or dt.date.min, p.key),
+        )
+        tables.append([_column(p, case_id) for p in people])
+    return tables
+
+
+def _column(person: PersonRecord, case_id: str) -> PersonColumn:
+    seen = ""
+    if person.seen is not None:
+        first, last = day(person.seen.earliest), day(person.seen.latest)
+        seen = first if first == last else f"{first} – {last}"
+    age = "" if person.age is None else ("≈ " if person.age_approximate else "") + str(person.age)
+    return PersonColumn(
+        person.case_id,
+        person.form_id,
+        person.case_id == case_id,
+        person.name,
+        age,
+        region_label(person.region),
+        seen,
+    )

@@ -23,12 +23,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.casework import MakeEvents, append_events, recipients_for
 from bot.desk.casebook import DeskCase, build
 from storage.attachments import open_attachment
+from storage.casepeople import people_of
 from storage.cases import is_object_id
 from storage.crypto.envelope import NotARecipient, TamperedCase
 from storage.crypto.keys import ReviewerPrivateKey, ReviewerPublicKey
 from storage.database import Database
 from storage.events import CaseAccess, OpenedEvent, case_access, current_status, read_events
-from storage.export import ExportTally, OpenedCase, open_cases
+from storage.export import ExportTally, OpenedCase, Selection, open_cases
+from storage.sameperson import SamePersonGroup, possible_same_person
 
 logger = logging.getLogger(__name__)
 
@@ -74,6 +76,8 @@ class Vault:
         self._key: ReviewerPrivateKey | None = None
         self._opened: dict[str, OpenedCase] = {}
         self._cases: dict[str, DeskCase] = {}
+        self._same_person: list[SamePersonGroup] = []
+        """Groups of people of different cases who may be one (`storage.sameperson`)."""
         self._access: dict[str, CaseAccess] = {}
         """Per case, what the key derived to read and write its events (dropped on lock)."""
         self._last_used = clock()
@@ -110,6 +114,7 @@ class Vault:
             return
         self._key = None
         self._opened, self._cases, self._access = {}, {}, {}
+        self._same_person = []
         self.tampered = []
         logger.info("desk_locked")
         for callback in self.on_lock:
@@ -138,7 +143,7 @@ class Vault:
         since = max((c.received_day for c in self._opened.values()), default=None)
         tally = ExportTally()
         async with self.db.sessions() as session, session.begin():
-            async for case in open_cases(session, key, tally, since=since):
+            async for case in open_cases(session, key, tally, Selection(since=since)):
                 self._opened.setdefault(case.case_id, case)
         if self._key is not key:
             return  # locked while decrypting: keep nothing
@@ -151,6 +156,19 @@ class Vault:
             seen_before=self.seen_before,
         )
         self._cases = {c.case_id: c for c in made}
+        self._same_person = possible_same_person(
+            record
+            for case in self._opened.values()
+            if case.case_id in self._cases
+            for record in people_of(
+                case.case_id, case.form_id, case.document, received_day=case.received_day
+            )
+        )
+
+    def same_person(self, case_id: str) -> list[SamePersonGroup]:
+        """The groups naming someone of this case together with people of other cases."""
+        self.key  # noqa: B018 - raises Locked when the key is gone
+        return [g for g in self._same_person if case_id in g.case_ids]
 
     def reports(self) -> list[OpenedCase]:
         """Every decrypted document, follow-ups included (for the summary's counts)."""

@@ -96,6 +96,19 @@ GAP_SUBMITTER = N_("Submitter's name")
 GAP_SHARE = N_("Permission to share with the UN")
 # TRANSLATORS: Reviewer's desk, a case: heading above reports the witness sent together.
 LINKED = N_("Reports sent together")
+# TRANSLATORS: Reviewer's desk, a case: heading above other reports that may name the same
+# person (similar name in any spelling, age, place and date).
+SAME_PERSON = N_("Possibly the same person")
+# TRANSLATORS: Reviewer's desk, a case: under "Possibly the same person".
+SAME_PERSON_HINT = N_(
+    "Found by name in Kazakh, Russian or Latin spelling, age, region and date; compare before "
+    "you treat them as one."
+)
+# TRANSLATORS: Reviewer's desk, a case: row of the same-person table: the day last seen, or the
+# day it happened.
+SEEN = N_("Last seen or when it happened")
+# TRANSLATORS: Reviewer's desk, a case: marks this case's column in the same-person table.
+THIS_CASE = N_("this case")
 # TRANSLATORS: Reviewer's desk, a case: link back to the list.
 BACK_TO_LIST = N_("All cases")
 

@@ -14,6 +14,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from types import MappingProxyType
 
+from handlers.forms.analyst_labels import (
+    ANALYST_HEADERS,
+    ANALYST_WORDS,
+    ANY_QUESTION,
+    WGEID_ELEMENTS,
+)
 from handlers.forms.common import CARRIED, CONSENT_TERMS, REGIONS
 from handlers.forms.detention import DETENTION
 from handlers.forms.draft import BadDraft, Draft
@@ -32,6 +38,7 @@ from handlers.forms.engine import (
     flags,
     offers,
     progress,
+    recorded,
     resume,
     review_items,
     start,
@@ -72,6 +79,10 @@ from handlers.forms.reading import SPECIAL_LABELS, TOO_LONG, Accept, Option, bas
 from handlers.forms.review_labels import REVIEW_LABELS
 
 __all__ = [
+    "ADDENDUM_FORM",
+    "ANALYST_HEADERS",
+    "ANALYST_WORDS",
+    "ANY_QUESTION",
     "CARRIED",
     "CONSENT_TERMS",
     "DONE",
@@ -82,6 +93,7 @@ __all__ = [
     "REVIEW_LABELS",
     "SPECIAL_LABELS",
     "TOO_LONG",
+    "WGEID_ELEMENTS",
     "Accept",
     "AllOf",
     "Answer",
@@ -130,6 +142,7 @@ __all__ = [
     "is_urgent",
     "offers",
     "progress",
+    "recorded",
     "resume",
     "review_items",
     "start",
@@ -140,6 +153,11 @@ FORMS: Mapping[str, Form] = MappingProxyType(
     {form.id: form for form in (DETENTION, ILL_TREATMENT, MISSING_PERSON)}
 )
 """Every report type a witness can choose, by form id, in menu order."""
+
+
+ADDENDUM_FORM = "addendum"
+"""The form id of a follow-up a witness adds to a sent report (`/followup CODE`): notes and
+files, linked to the report by `links.addendum_to`; no form definition of its own."""
 
 
 class UnknownForm(KeyError):

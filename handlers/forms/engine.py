@@ -347,7 +347,8 @@ def _ask(slot: _Slot, draft: Draft, slots: list[_Slot]) -> Ask:
         buttons=(*buttons, _KEEP) if reopened else buttons,
         accepts=accepts(question, partial),
         partial=partial,
-        position=slot.position,
+        # "Add another person?" names no person: "Person 2" before one is added misleads.
+        position=None if slot.more else slot.position,
         previous=_get(draft.answers, slot.path) if reopened else None,
         answered=sum(1 for s in slots if _answered(s, draft)),
         number=slots.index(slot) + 1,
@@ -430,6 +431,11 @@ def _split(path: str) -> tuple[str, int, str] | None:
     if len(parts) != 3 or not parts[1].isdecimal() or not 0 < int(parts[1][:3]) <= 999:
         return None
     return parts[0], int(parts[1]) - 1, parts[2]
+
+
+def recorded(draft: Draft, path: str) -> Answer:
+    """The answer the draft holds for `path` (as `Ask.path` names it), None if none."""
+    return _get(draft.answers, path)
 
 
 def _get(answers: Mapping[str, Answer], path: str) -> Answer:

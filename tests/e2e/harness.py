@@ -30,13 +30,19 @@ from tests.witness import hurry as hurry
 DRAFT_KEY = base64.b64encode(bytes(range(32))).decode()
 
 
-def bot_config(standin: BotApiStandin, database_url: str, reviewer: ReviewerPrivateKey) -> Config:
+def bot_config(
+    standin: BotApiStandin,
+    database_url: str,
+    reviewer: ReviewerPrivateKey,
+    messages_per_second: int = 0,
+) -> Config:
+    """The bot's config for a test; `messages_per_second` 0 leaves Telegram's pacing off."""
     return Config(
         telegram=TelegramConfig(
             token=standin.token,
             api_base_url=standin.api_base_url,
             file_base_url=standin.file_base_url,
-            max_messages_per_second=0,
+            max_messages_per_second=messages_per_second,
         ),
         storage=StorageConfig(database_url=database_url),
         reviewers=ReviewersConfig(public_keys=(reviewer.public.line,)),
@@ -88,9 +94,14 @@ class RunningBot:
 
 @asynccontextmanager
 async def running_bot(
-    standin: BotApiStandin, database_url: str, reviewer: ReviewerPrivateKey
+    standin: BotApiStandin,
+    database_url: str,
+    reviewer: ReviewerPrivateKey,
+    *,
+    messages_per_second: int = 0,
 ) -> AsyncIterator[RunningBot]:
-    bot = RunningBot(standin, bot_config(standin, database_url, reviewer), reviewer)
+    config = bot_config(standin, database_url, reviewer, messages_per_second)
+    bot = RunningBot(standin, config, reviewer)
     await bot.start()
     try:
         yield bot

@@ -143,8 +143,10 @@ async def test_a_stale_or_forged_button_is_refused_and_the_question_repeated(
         old = role_question.button_data[0][0]
         assert old is not None
         await witness.tap("self")
+        await witness.tap("today")
         current = witness.screen.text
-        # An old button ("It happened to me" pressed again) and crafted data.
+        # An old button ("It happened to me" two answers later) and crafted data; one answer
+        # later it would be the second tap of a double tap, absorbed (test_phone.py).
         await witness.user.press_data(old, role_question.message_id)
         await witness.settle()
         assert witness.screen.text.startswith("That button is from an earlier message.")

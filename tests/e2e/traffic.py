@@ -355,7 +355,6 @@ class Storm:
         self.blocked: set[int] = set()
         self.history: dict[int, list[tuple[int, str]]] = collections.defaultdict(list)
         self.tally = Tally()
-        self.fake_ids = iter(range(900_000_000, 2**31))
         self.sent: list[Sent] = []
         self.acted_now: set[int] = set()
         self.unchecked_now: set[int] = set()
@@ -524,11 +523,12 @@ class Storm:
 
     async def _media_group(self, user: SimUser, act: Act, prompt: ChatMessage | None) -> None:
         """Photos sent together: one update each, sharing a media_group_id (raw updates, as
-        `SimUser` sends no albums; their message ids are beyond the chat's own)."""
+        `SimUser` sends no albums; numbered in the chat's own sequence, as Telegram does: ids
+        far beyond it would stretch /delete's range of ids to hundreds of millions)."""
         chat = {"id": user.id, "type": "private", "first_name": user.user["first_name"]}
         for _photo in range(2 + act.pick % 3):
             message = {
-                "message_id": next(self.fake_ids),
+                "message_id": user.take_message_id(),
                 "from": user.user,
                 "chat": chat,
                 "date": int(time.time()),
@@ -616,8 +616,9 @@ class Storm:
         """Witness messages of this wave with fewer bot messages after them than they need.
 
         Every message the bot reads gets at least one new message back, so the k-th newest
-        message needs at least k bot messages after it. Left out: witnesses who blocked the
-        bot or may have wiped the chat in this wave, and floods (not in `sent`)."""
+        message needs at least k bot messages after it (counting those the bot deleted since:
+        a review or question it replaced). Left out: witnesses who blocked the bot or may
+        have wiped the chat in this wave, and floods (not in `sent`)."""
         by_user: dict[int, list[Sent]] = collections.defaultdict(list)
         for sent in self.sent:
             by_user[sent.user.id].append(sent)
@@ -627,7 +628,7 @@ class Storm:
                 self.tally.unchecked += 1
                 continue
             user = sents[0].user
-            replies = [m.message_id for m in user.bot_messages()]
+            replies = [m.message_id for m in user.bot_messages_sent()]
             for sent in sents:
                 needed = sum(1 for other in sents if other.mark >= sent.mark)
                 got = sum(1 for reply in replies if reply > sent.mark)

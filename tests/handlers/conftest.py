@@ -61,10 +61,7 @@ class HandlerBot:
     async def started(self, taps: Sequence[str] = (), language_code: str = "en") -> Witness:
         """A witness who sent /start, chose their phone's language, then pressed `taps`."""
         witness = self.witness(language_code)
-        await witness.command("/start")
-        await witness.tap(language_code)
-        for code in taps:
-            await witness.tap(code)
+        await witness.start(language_code, taps)
         return witness
 
     def crashes(self) -> list[str]:
@@ -91,7 +88,7 @@ def migrated_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("schema") / "kuager.db"
 
     async def migrate() -> None:
-        db = Database(str(path))
+        db = Database(str(path), create=True)
         try:
             await schema.upgrade(db)
         finally:

@@ -66,12 +66,13 @@ async def test_wipe_after_sending_keeps_the_case(bot: HandlerBot, db: Database) 
 async def test_a_stale_or_forged_button_is_refused_and_the_question_repeated(
     bot: HandlerBot,
 ) -> None:
-    # Given a witness who answered the role question and moved on
+    # Given a witness who answered the role question and moved on twice
     witness = await mid_report(bot, answers=2)
     role_question = witness.screen
     old = role_question.button_data[0][0]
     assert old is not None
     await witness.tap("self")
+    await witness.tap("today")
     current = witness.screen.text
     # When they press an old button again, or send crafted data
     await witness.user.press_data(old, role_question.message_id)
@@ -85,6 +86,21 @@ async def test_a_stale_or_forged_button_is_refused_and_the_question_repeated(
         await witness.settle()
         assert witness.screen.text.startswith(STALE)
         assert current.split("\n", 1)[1] in witness.screen.text
+
+
+async def test_a_double_tap_is_absorbed_without_a_word(bot: HandlerBot) -> None:
+    # Given a witness who tapped an answer, the question turning into the next one
+    witness = await mid_report(bot, answers=2)
+    role_question = witness.screen
+    first_tap = next(d for row in role_question.button_data for d in row if d and "|a|self" in d)
+    await witness.tap("self")
+    shown = [(m.message_id, m.text) for m in witness.user.visible_messages()]
+    # When the second tap of a double tap arrives, carrying the replaced buttons
+    await witness.user.press_data(first_tap, role_question.message_id)
+    await witness.settle()
+    # Then nothing changes on the phone and the press is answered without a notice
+    assert [(m.message_id, m.text) for m in witness.user.visible_messages()] == shown
+    assert list(bot.standin.callback_answers.values())[-1].text is None
 
 
 async def test_in_a_group_the_bot_leaves_and_stores_nothing(bot: HandlerBot, db: Database) -> None:

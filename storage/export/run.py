@@ -1,0 +1,237 @@
+"""`export_cases`: decrypt every case sealed to a key, then write JSONL, CSV or a workbook.
+
+JSONL is written as cases are decrypted: the sealed document as it is, plus the per-field
+statuses and the UN elements it lacks. A spreadsheet needs what only the last case can tell
+(whether a link group is shared, how many additions a case has), so its cases are spilled to
+an unnamed temporary file beside the output (already deleted on disk, gone when closed) and
+written out in a second pass, table by table, rather than held in memory.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import os
+import struct
+import tempfile
+from collections import Counter
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from typing import IO, Any
+
+from storage.crypto.keys import ReviewerPrivateKey
+from storage.database import Database
+from storage.defuse import json_line, private_file
+from storage.export.cells import answer_statuses
+from storage.export.files import attachments_folder, write_attachments
+from storage.export.layout import Layout, Table, raw_layout
+from storage.export.opening import ExportTally, Selection, open_cases
+from storage.export.rows import CaseFacts, Links, OpenedCase, Plan, in_table, rows
+from storage.export.writers import CsvFiles, Sheets, TableOut
+
+
+class ExportFormat(StrEnum):
+    JSONL = "jsonl"
+    CSV = "csv"
+    XLSX = "xlsx"
+
+
+@dataclass(frozen=True)
+class Person:
+    """One person of an exported case, for a matcher of possible same persons."""
+
+    case_id: str
+    form_id: str
+    received_day: dt.date
+    number: int
+    details: Mapping[str, Any]
+    """The person's own answers (name, sex, age...), as stored."""
+    answers: Mapping[str, Any]
+    """The whole case's answers (date, place...)."""
+
+
+SamePerson = Callable[[Sequence[Person]], Mapping[str, str]]
+"""People of every exported case → case id → possible-same-person group id."""
+
+
+@dataclass(frozen=True)
+class ExportRequest:
+    """What a reviewer asked `kuager export` for."""
+
+    out: Path
+    format: ExportFormat
+    form_id: str | None = None
+    since: dt.date | None = None
+    case_id: str | None = None
+    """Only this case (`--receipt`)."""
+    layout: Layout | None = None
+    """The tables and their words; `raw_layout()` when None."""
+    attachments: bool = True
+    """False for `--no-attachments`: no file is decrypted or written."""
+    same_person: SamePerson | None = None
+    """Fills the possible-same-person column; left empty when None."""
+
+    @property
+    def selection(self) -> Selection:
+        return Selection(self.form_id, self.since, self.case_id)
+
+
+class _Spill:
+    """Decrypted cases on their way to a spreadsheet, in a deleted temporary file.
+
+    Each record is the case's clear facts (JSON) and its document exactly as it was sealed,
+    each behind its length: re-encoding 100,000 documents would cost a sixth of the export.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        # Closed by `close()`, which export_cases calls through contextlib.closing.
+        self._file: IO[bytes] = tempfile.TemporaryFile("w+b", dir=folder)  # noqa: SIM115
+        self.forms: Counter[str] = Counter()
+
+    def close(self) -> None:
+        self._file.close()
+
+    def add(self, case: OpenedCase, files: list[str]) -> None:
+        facts = [case.case_id, case.form_id, case.received_day.isoformat(), files]
+        head = json.dumps(facts, ensure_ascii=False).encode("utf-8")
+        text = case.sealed_text or json.dumps(case.document).encode("utf-8")
+        self._file.write(_LENGTHS.pack(len(head), len(text)) + head + text)
+        self.forms[case.form_id] += 1
+
+    def cases(self) -> Iterator[tuple[OpenedCase, list[str]]]:
+        self._file.seek(0)
+        read = self._file.read
+        while lengths := read(_LENGTHS.size):
+            head, text = _LENGTHS.unpack(lengths)
+            case_id, form_id, day, files = json.loads(read(head))
+            document = json.loads(read(text))
+            yield OpenedCase(case_id, form_id, dt.date.fromisoformat(day), document), files
+
+
+_LENGTHS = struct.Struct("<II")
+
+
+async def export_cases(
+    db: Database,
+    private_key: ReviewerPrivateKey,
+    request: ExportRequest,
+    progress: Callable[[int], None] = lambda n: None,
+) -> ExportTally:
+    """Decrypt every case sealed to `private_key` and write them to `request.out`.
+
+    The output file is opened (readable by the reviewer alone) before anything is decrypted,
+    so a folder that is missing or not writable fails at once, not after the last case.
+    """
+    tally, links = ExportTally(), Links()
+    layout = request.layout or raw_layout()
+    binary = request.format is ExportFormat.XLSX
+    encoding = "utf-8-sig" if request.format is ExportFormat.CSV else "utf-8"
+    with (
+        os.fdopen(
+            private_file(request.out),
+            "wb" if binary else "w",
+            encoding=None if binary else encoding,
+            newline=None if binary else "",
+        ) as out,
+        contextlib.closing(_Spill(request.out.parent)) as spill,
+    ):
+        async for case, files in _decrypt_all(db, private_key, request, tally, progress):
+            if request.format is ExportFormat.JSONL:
+                record = jsonl_record(case, files, layout)
+                out.write(json_line(json.dumps(record, ensure_ascii=False)) + "\n")
+            else:
+                links.count(case, layout)
+                spill.add(case, files)
+        if request.format is ExportFormat.JSONL:
+            return tally
+        if request.same_person is not None:
+            links.same_person = request.same_person(list(_people(spill, layout, links)))
+        _write_tables(request, layout, spill, links, out)
+    return tally
+
+
+def jsonl_record(case: OpenedCase, files: list[str], layout: Layout) -> dict[str, Any]:
+    """The sealed document as it is, plus what an analyst's script would otherwise redo."""
+    record: dict[str, Any] = {"received_day": case.received_day.isoformat(), **case.document}
+    record["attachment_files"] = files
+    record["statuses"] = answer_statuses(case.answers)
+    un_gaps = layout.form(case.form_id).un_gaps
+    if un_gaps is not None:
+        record["wgeid_gaps"] = list(un_gaps(case.answers))
+    return record
+
+
+async def _decrypt_all(
+    db: Database,
+    private_key: ReviewerPrivateKey,
+    request: ExportRequest,
+    tally: ExportTally,
+    progress: Callable[[int], None],
+) -> Any:
+    folder = attachments_folder(request.out)
+    async with db.sessions() as session, session.begin():
+        async for case in open_cases(session, private_key, tally, request.selection):
+            files: list[str] = []
+            if request.attachments:
+                files = await write_attachments(session, case, private_key, folder, tally)
+            yield case, files
+            tally.exported += 1
+            progress(1)
+
+
+def _people(spill: _Spill, layout: Layout, links: Links) -> Iterator[Person]:
+    for case, files in spill.cases():
+        facts = CaseFacts(case, files, layout, links)
+        if layout.form(case.form_id).addition or case.form_id not in layout.forms:
+            continue
+        for number, details in enumerate(facts.people, start=1):
+            yield Person(
+                case.case_id, case.form_id, case.received_day, number, details, case.answers
+            )
+
+
+def _widths(layout: Layout, table: Table) -> list[int]:
+    columns = next(iter(table.columns.values()), table.fallback or ())
+    return [c.width for c in columns]
+
+
+def _write_tables(
+    request: ExportRequest, layout: Layout, spill: _Spill, links: Links, out: IO[Any]
+) -> None:
+    tables = [
+        t for t in layout.tables if t.always or any(in_table(layout, t, f) for f in spill.forms)
+    ]
+    if request.format is ExportFormat.XLSX:
+        sheets = Sheets()
+        _fill(
+            tables,
+            layout,
+            spill,
+            links,
+            {t.key: sheets.table(t, _widths(layout, t)) for t in tables},
+        )
+        sheets.save(out)
+        return
+    main = layout.tables[0].key
+    files = CsvFiles(request.out, main, out)
+    with contextlib.closing(files):
+        _fill(tables, layout, spill, links, {t.key: files.table(t) for t in tables})
+
+
+def _fill(
+    tables: list[Table],
+    layout: Layout,
+    spill: _Spill,
+    links: Links,
+    outs: Mapping[str, TableOut],
+) -> None:
+    plan = Plan(layout)
+    for case, files in spill.cases():
+        facts = CaseFacts(case, files, layout, links)
+        for table in tables:
+            target = outs[table.key]
+            for values in rows(facts, table, plan):
+                target.append(values)
