@@ -296,10 +296,12 @@ async def _record(
     reviewers: Sequence[ReviewerPublicKey],
     today: dt.date,
 ) -> int:
-    recipients = _recipients(reviewers, key)
+    recipients = recipients_for(reviewers, key)
     db = Database(database_url)
     try:
-        written = await _guarded(_append(db, key, case_id, make, recipients, today), case_id, key)
+        written = await _guarded(
+            append_events(db, key, case_id, make, recipients, today), case_id, key
+        )
     finally:
         await db.close()
     if isinstance(written, int):
@@ -313,7 +315,7 @@ async def _record(
     return EXIT_OK
 
 
-async def _append(
+async def append_events(
     db: Database,
     key: ReviewerPrivateKey,
     case_id: str,
@@ -321,6 +323,10 @@ async def _append(
     recipients: Sequence[ReviewerPublicKey],
     today: dt.date,
 ) -> list[tuple[str, str, bool]]:
+    """Seal the events `make` writes for the case, in one transaction: (kind, id, to witness).
+
+    The one way events are written: `kuager status/note/reply` and the desk's forms both call
+    it. `NoReplyChannel` for a reply to a case sent before replies existed."""
     written = []
     async with db.transaction() as session:
         access = await case_access(session, key, case_id)
@@ -338,7 +344,7 @@ class NoReplyChannel(Exception):
     """The case was sent before reply channels: no witness key to seal a reply to."""
 
 
-def _recipients(
+def recipients_for(
     reviewers: Iterable[ReviewerPublicKey], key: ReviewerPrivateKey
 ) -> list[ReviewerPublicKey]:
     """Every configured reviewer key, and always the writer's own."""

@@ -107,6 +107,15 @@ HELP: dict[str, Command] = {
         ((0, "page written"), (1, "some case did not authenticate, or no database"), USAGE),
         passphrase=True,
     ),
+    "desk": Command(
+        "read and work on cases in your browser: decrypted in memory, served on 127.0.0.1",
+        "Unlock your key, decrypt the cases it opens into this process's memory, and serve "
+        "them to your browser on 127.0.0.1 only. The one-time link is printed alone on "
+        "standard output. After [desk] idle_seconds without use the key is dropped; type the "
+        "passphrase here to unlock again.",
+        ((0, "stopped with Ctrl-C"), (1, "the database could not be read"), USAGE),
+        passphrase=True,
+    ),
     "cases": Command(
         "list cases sealed to your key, one a line, with their status",
         "List the cases your key opens, one a line: id, day received, type, status, urgent, "
@@ -321,6 +330,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     casework.add_parsers(command, DATABASE_HELP)
 
+    desk = command("desk")
+    desk.add_argument("--key", type=Path, required=True, help="your private key file")
+    desk.add_argument("--database", help=DATABASE_HELP)
+    desk.add_argument("--port", type=int, default=0, help="loopback port (default: any free)")
+    desk.add_argument(
+        "--no-browser", action="store_true", help="only print the link, open no browser"
+    )
+    desk.add_argument("--lang", choices=LANGUAGES, help="the page's language at first")
+
     db = command("db")
     db_sub = db.add_subparsers(dest="db_command", required=True, metavar="COMMAND")
     upgrade = db_sub.add_parser(
@@ -402,6 +420,12 @@ def cmd_note(args: argparse.Namespace, config: Config) -> int:
 
 def cmd_reply(args: argparse.Namespace, config: Config) -> int:
     return casework.cmd_reply(args, database_url(args, config), config.reviewer_keys())
+
+
+def cmd_desk(args: argparse.Namespace, config: Config) -> int:
+    from bot.desk.command import cmd_desk as desk
+
+    return desk(args, database_url(args, config), config.desk, config.reviewer_keys())
 
 
 def cmd_db(args: argparse.Namespace, config: Config) -> int:
@@ -493,6 +517,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Config], int]] = {
     "summary": cmd_summary,
     "verify": cmd_verify,
     "reseal": cmd_reseal,
+    "desk": cmd_desk,
     "cases": cmd_cases,
     "show": cmd_show,
     "status": cmd_status,

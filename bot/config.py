@@ -87,6 +87,16 @@ LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 
 
 @dataclass(frozen=True)
+class DeskConfig:
+    """`kuager desk`, on the reviewer's laptop."""
+
+    idle_seconds: int = 15 * 60
+    """Without a request for this long, the desk drops the key and every decrypted case."""
+    state_dir: str = "~/.local/state/kuager"
+    """Where the desk remembers which case ids it listed (ids only, to mark new ones)."""
+
+
+@dataclass(frozen=True)
 class LoggingConfig:
     level: str = "INFO"
     """DEBUG shows more of our events; libraries that would log content stay at WARNING."""
@@ -124,6 +134,7 @@ class Config:
     reviewers: ReviewersConfig = field(default_factory=ReviewersConfig)
     security: SecurityConfig = field(default_factory=SecurityConfig)
     logging: LoggingConfig = field(default_factory=LoggingConfig)
+    desk: DeskConfig = field(default_factory=DeskConfig)
     start: StartConfig = field(default_factory=StartConfig)
     health: HealthConfig = field(default_factory=HealthConfig)
 
