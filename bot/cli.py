@@ -67,6 +67,15 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument(
         "--no-attachments", action="store_true", help="decrypt no files, only the cases"
     )
+    export.add_argument(
+        "--new", action="store_true", help="only cases this key has not exported (acked) before"
+    )
+
+    ack = sub.add_parser(
+        "ack", help="record on the live database which cases an export of a copy fetched"
+    )
+    ack.add_argument("file", type=Path, help="the .acks.json file the export wrote")
+    ack.add_argument("--database", help="database URL or SQLite path (default: config)")
 
     wgeid = sub.add_parser(
         "wgeid", help="draft a UN WGEID submission (.docx) from a missing-person case"
@@ -134,6 +143,10 @@ def cmd_export(args: argparse.Namespace, config: Config) -> int:
     return reviewer.cmd_export(args, database_url(args, config))
 
 
+def cmd_ack(args: argparse.Namespace, config: Config) -> int:
+    return reviewer.cmd_ack(args, database_url(args, config))
+
+
 def cmd_wgeid(args: argparse.Namespace, config: Config) -> int:
     return reviewer.cmd_wgeid(args, database_url(args, config))
 
@@ -143,7 +156,7 @@ def cmd_summary(args: argparse.Namespace, config: Config) -> int:
 
 
 def cmd_verify(args: argparse.Namespace, config: Config) -> int:
-    return reviewer.cmd_verify(args, database_url(args, config))
+    return reviewer.cmd_verify(args, database_url(args, config), config.retention.min_reviewers)
 
 
 def cmd_reseal(args: argparse.Namespace, config: Config) -> int:
@@ -234,6 +247,7 @@ def cmd_i18n(args: argparse.Namespace, config: Config) -> int:
 COMMANDS: dict[str, Callable[[argparse.Namespace, Config], int]] = {
     "keygen": cmd_keygen,
     "export": cmd_export,
+    "ack": cmd_ack,
     "wgeid": cmd_wgeid,
     "summary": cmd_summary,
     "verify": cmd_verify,

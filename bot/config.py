@@ -75,6 +75,15 @@ class SecurityConfig:
 
 
 @dataclass(frozen=True)
+class RetentionConfig:
+    keep_days: int = 90
+    """A case's sealed body and files stay at least this many days after it was received
+    (GlobaLeaks' default), and then only until enough reviewers hold it."""
+    min_reviewers: int = 1
+    """Distinct reviewer keys that must have fetched (acked) a case before it is purged."""
+
+
+@dataclass(frozen=True)
 class LoggingConfig:
     level: str = "INFO"
     """DEBUG shows more of our events; libraries that would log content stay at WARNING."""
@@ -86,6 +95,7 @@ class Config:
     storage: StorageConfig = field(default_factory=StorageConfig)
     reviewers: ReviewersConfig = field(default_factory=ReviewersConfig)
     security: SecurityConfig = field(default_factory=SecurityConfig)
+    retention: RetentionConfig = field(default_factory=RetentionConfig)
     logging: LoggingConfig = field(default_factory=LoggingConfig)
 
     def reviewer_keys(self) -> tuple[ReviewerPublicKey, ...]:

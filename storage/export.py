@@ -49,6 +49,7 @@ from storage.defuse import (
     sheet_title,
 )
 from storage.models import Case, WrappedKey
+from storage.retention import CaseAck, ack_for
 
 META_COLUMNS = (
     "case_id",
@@ -95,6 +96,12 @@ class ExportTally:
     """Attachments missing, altered or not matching their hash."""
     unwritable: list[str] = field(default_factory=list)
     """Attachments this disk would not take (or that would land outside the export)."""
+    purged: int = 0
+    """Cases whose body was purged: the reviewers' earlier exports hold them."""
+    skipped_known: int = 0
+    """Cases this key had acked before, left out by `--new`."""
+    acks: list[CaseAck] = field(default_factory=list)
+    """One per case exported (sent since acks exist): the proof this key holds it."""
 
     @property
     def ok(self) -> bool:
@@ -128,6 +135,10 @@ async def open_cases(
         query = query.where(Case.id == only_case)
     rows = await session.stream(query)
     async for case_id, form, day, body, wrapped in rows:
+        if not body:
+            # Purged (storage.retention): nothing is left to open.
+            tally.purged += 1
+            continue
         if wrapped is None:
             tally.not_for_this_key += 1
             continue
@@ -346,6 +357,8 @@ class ExportRequest:
     labeller: Labeller | None = None
     attachments: bool = True
     """False for `--no-attachments`: no file is decrypted or written."""
+    skip: frozenset[str] = frozenset()
+    """Cases to leave out: those this key acked before (`--new`)."""
 
 
 def attachments_folder(out: Path) -> Path:
@@ -397,6 +410,9 @@ async def _decrypt_all(
         async for case in open_cases(
             session, private_key, tally, form_id=request.form_id, since=request.since
         ):
+            if case.case_id in request.skip:
+                tally.skipped_known += 1
+                continue
             files: list[str] = []
             if request.attachments:
                 files = await write_attachments(session, case, private_key, folder, tally)
@@ -407,6 +423,9 @@ async def _decrypt_all(
             else:
                 sink.add(case.form_id, case_row(case, files, request.labeller))
             tally.exported += 1
+            ack = ack_for(case.case_id, case.document, private_key.public.key_id)
+            if ack is not None:
+                tally.acks.append(ack)
             progress(1)
 
 
