@@ -20,8 +20,16 @@ from storage.database import Database
 from storage.models import Case, Purge
 from tests.e2e.harness import running_bot
 from tests.e2e.seizure import leaks, opened_rows
-from tests.e2e.test_loop import CODE, NEEDS_INFO_KK, PASSPHRASE, REPLY, kuager, only_case
-from tests.e2e.test_seizure import answer_with_canaries, run_housekeeping
+from tests.e2e.test_loop import (
+    CODE,
+    NEEDS_INFO_KK,
+    PASSPHRASE,
+    REPLY,
+    kazakh_report,
+    kuager,
+    only_case,
+)
+from tests.e2e.test_seizure import run_housekeeping
 from tests.storage.test_store import raw_database_bytes
 
 PURGED_KK = "Бастапқы хабарламаңыз бұл серверде енді сақталмайды: ол тексерушілерде."
@@ -37,6 +45,10 @@ async def sealed_body(database_url: str, case_id: str) -> bytes:
         await db.close()
 
 
+def export_jsonl(with_key: tuple[str, ...], out: Path) -> tuple[str, ...]:
+    return ("export", *with_key, "--format", "jsonl", "--out", str(out))
+
+
 async def test_a_purged_case_verifies_as_purged_and_still_answers_followup(
     standin: BotApiStandin, database_url: str, reviewer_key: ReviewerPrivateKey, tmp_path: Path
 ) -> None:
@@ -45,13 +57,7 @@ async def test_a_purged_case_verifies_as_purged_and_still_answers_followup(
     with_key = ("--key", str(key_file), "--database", database_url)
     async with running_bot(standin, database_url, reviewer_key) as bot:
         # Given a witness who sent a report in Kazakh, a status and a reply from a reviewer
-        witness = bot.witness("kk")
-        await witness.command("/start")
-        for code in ("kk", "yes", "detention"):
-            await witness.tap(code)
-        canaries = await answer_with_canaries(witness, "KK")
-        await witness.act("s")
-        receipt = next(t for t in witness.texts() if t.startswith("Сақталды."))
+        witness, canaries, receipt = await kazakh_report(bot)
         found = CODE.search(receipt)
         assert found is not None
         code = found.group(0)
@@ -71,16 +77,7 @@ async def test_a_purged_case_verifies_as_purged_and_still_answers_followup(
 
         # When the reviewer exports it (on the live database: the export acks it there)
         out = tmp_path / "cases.jsonl"
-        exported = kuager(
-            "export",
-            *with_key,
-            "--format",
-            "jsonl",
-            "--out",
-            str(out),
-            key=reviewer_key,
-            cwd=tmp_path,
-        )
+        exported = kuager(*export_jsonl(with_key, out), key=reviewer_key, cwd=tmp_path)
         assert exported.returncode == 0, exported.stderr
         held = out.read_text(encoding="utf-8")
         assert all(c in held for c in canaries), "the reviewer holds the report"
@@ -114,16 +111,7 @@ async def test_a_purged_case_verifies_as_purged_and_still_answers_followup(
         assert canary.encode() not in raw
     assert body[-64:] not in raw, "the sealed report's bytes are gone, not only unlinked"
     again = tmp_path / "again.jsonl"
-    after_purge = kuager(
-        "export",
-        *with_key,
-        "--format",
-        "jsonl",
-        "--out",
-        str(again),
-        key=reviewer_key,
-        cwd=tmp_path,
-    )
+    after_purge = kuager(*export_jsonl(with_key, again), key=reviewer_key, cwd=tmp_path)
     assert after_purge.returncode == 0, after_purge.stderr
     assert again.read_text() == "" and "1 cases purged" in after_purge.stdout
     rows = await opened_rows(database_url, witness.user.id)
