@@ -175,6 +175,10 @@ def cmd_status(args: argparse.Namespace, config: Config) -> int:
     return casework.cmd_status(args, database_url(args, config), config.reviewer_keys())
 
 
+def cmd_same(args: argparse.Namespace, config: Config) -> int:
+    return casework.cmd_same(args, database_url(args, config), config.reviewer_keys())
+
+
 def cmd_note(args: argparse.Namespace, config: Config) -> int:
     return casework.cmd_note(args, database_url(args, config), config.reviewer_keys())
 
@@ -257,6 +261,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Config], int]] = {
     "status": cmd_status,
     "note": cmd_note,
     "reply": cmd_reply,
+    "same": cmd_same,
     "db": cmd_db,
     "draft-key": cmd_draft_key,
     "run": cmd_run,

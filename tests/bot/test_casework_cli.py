@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from storage.cases import seal_case
+from storage.cases import CaseDocument, seal_case
 from storage.database import Database
 from tests.bot.test_reviewer_cli import keys, kuager, public
 from tests.storage.cases import detention, store
@@ -81,3 +81,48 @@ async def test_a_case_from_before_replies_takes_notes_and_statuses_but_no_reply(
     assert refused.returncode == 2 and "before replies existed" in refused.stderr
     assert kuager("note", *args, case.case_id, "--text", "old case").returncode == 0
     assert "witness cannot read" in kuager("show", *args, case.case_id).stdout
+
+
+def same_columns(listed: str) -> dict[str, str]:
+    """Case id → the possible-same-person column of `kuager cases`."""
+    return {line.split("  ")[0]: line.split("  ")[7] for line in listed.splitlines()}
+
+
+async def test_a_reviewers_word_on_a_same_person_grouping_changes_what_cases_shows(
+    keys: Path, db: Database, database_url: str
+) -> None:
+    # Given one man reported twice, in Kazakh and in Russian spelling, and someone else
+    alice = [public(keys, "alice")]
+
+    def about(name: str, language: str) -> CaseDocument:
+        victim = {"name": name, "sex": "male", "age": 34}
+        return detention(language, extra={"victims": [victim]})
+
+    kazakh = await store(db, about("Махамбет Әбжан", "kk"), alice)
+    russian = await store(db, about("Махамбет Абжан", "ru"), alice)
+    other = await store(db, about("Ержан Нұрланов", "kk"), alice)
+    args = with_key(keys, database_url)
+    # Then `cases` suggests the two as one person, and not the third
+    shown = same_columns(kuager("cases", *args).stdout)
+    assert shown[kazakh.case_id].startswith("same?")
+    assert shown[kazakh.case_id] == shown[russian.case_id] and shown[other.case_id] == "-"
+    # When a reviewer confirms the grouping
+    confirmed = kuager("same", *args, kazakh.case_id, russian.case_id, "--confirm")
+    assert confirmed.returncode == 0, confirmed.stderr
+    assert "same_person" in confirmed.stdout and "witness" not in confirmed.stdout
+    # Then both show it confirmed, and `show` says so with the other case
+    shown = same_columns(kuager("cases", *args).stdout)
+    assert shown[kazakh.case_id].startswith("same=") and shown[russian.case_id].startswith("same=")
+    detail = kuager("show", *args, kazakh.case_id).stdout
+    assert "same person (confirmed by a reviewer, group" in detail
+    assert f"cases {russian.case_id}" in detail
+    assert f"confirmed same person with {russian.case_id}" in detail
+    # When another reviewer's later word rejects it
+    rejected = kuager("same", *args, russian.case_id, kazakh.case_id, "--reject")
+    assert rejected.returncode == 0, rejected.stderr
+    # Then `cases` no longer groups them
+    shown = same_columns(kuager("cases", *args).stdout)
+    assert shown == {kazakh.case_id: "-", russian.case_id: "-", other.case_id: "-"}
+    # And a decision that names no other case is refused in one line
+    alone = kuager("same", *args, kazakh.case_id, kazakh.case_id, "--confirm")
+    assert alone.returncode == 2 and "other case" in alone.stderr
