@@ -32,6 +32,7 @@ from storage.events import (
     EventDocument,
     EventKind,
     InvalidEvent,
+    PurgedCase,
     UnknownCase,
     append_event,
     case_access,
@@ -411,6 +412,11 @@ async def _guarded(work: Awaitable[T], case_id: str, key: ReviewerPrivateKey) ->
     """Await `work`, turning the expected failures into one line and an exit status."""
     try:
         return await work
+    except PurgedCase:
+        return fail(
+            f"case {case_id[:80]} was purged from the server once reviewers held it: "
+            "read it in your export"
+        )
     except UnknownCase:
         return fail(f"no case {case_id[:80]}")
     except NotARecipient:

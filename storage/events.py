@@ -67,6 +67,11 @@ class UnknownCase(Exception):
     """No case with this id is stored."""
 
 
+class PurgedCase(UnknownCase):
+    """The case's report was purged from the server (storage.retention): reviewers' exports
+    hold it; its events remain, but nothing can be appended without its reply key."""
+
+
 class InvalidEvent(ValueError):
     """A status not in `STATUSES`, or a text that is empty or too long."""
 
@@ -185,6 +190,8 @@ async def case_access(session: AsyncSession, key: ReviewerPrivateKey, case_id: s
     row = (await session.execute(select(Case.form_id, Case.body).where(Case.id == case_id))).first()
     if row is None:
         raise UnknownCase(f"no case {case_id}")
+    if not row.body:
+        raise PurgedCase(f"case {case_id} was purged")
     stanzas = await _stanzas(session, case_id, key.public.key_id)
     sealed = Sealed(row.body, tuple(stanzas))
     plain = open_sealed(sealed, key, object_id=case_id, context=row.form_id)

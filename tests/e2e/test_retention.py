@@ -114,6 +114,8 @@ async def test_a_purged_case_verifies_as_purged_and_still_answers_followup(
     after_purge = kuager(*export_jsonl(with_key, again), key=reviewer_key, cwd=tmp_path)
     assert after_purge.returncode == 0, after_purge.stderr
     assert again.read_text() == "" and "1 cases purged" in after_purge.stdout
+    shown = kuager("show", *with_key, case_id, key=reviewer_key, cwd=tmp_path)
+    assert shown.returncode == 2 and "was purged" in shown.stderr
     rows = await opened_rows(database_url, witness.user.id)
     assert leaks(rows, [code, case_id, REPLY, *canaries]) == []
     # And the tombstone names the reviewer key whose ack justified it, and no content
