@@ -114,11 +114,12 @@ async def test_a_forged_ack_does_not_purge(
     # When the forger offers an ack, or writes one straight into the table
     async with db.transaction() as session:
         refused = await record_acks(session, [guessed])
+    assert refused.refused == [receipt.case_id] and refused.recorded == 0
+    async with db.transaction() as session:
         await session.execute(
             insert(Ack).values(case_id=receipt.case_id, key_id=key_id, secret=guessed.secret)
         )
     # Then it is refused, and housekeeping leaves the case whole
-    assert refused.refused == [receipt.case_id]
     assert (await purge(db)).cases == 0
     assert await body_of(db, receipt.case_id) != b""
     # And an ack made by another reviewer's key, for whom the case was not sealed, is refused
