@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from bot.reviewer import EXIT_OK, EXIT_PROBLEM, _open_key, _run, err, fail, out, say
-from handlers.forms.missing_person import wgeid_gaps
+from handlers.forms import wgeid_gaps
 from handlers.labels import labeller
 from storage.casefile import CaseFile, CaseQuery, list_cases, read_case
 from storage.crypto.envelope import NotARecipient, TamperedCase
@@ -129,7 +129,8 @@ def case_line(file: CaseFile, groups: Sequence[SamePersonGroup] = ()) -> str:
     """id, received day, type, status, urgent, missing UN elements, group, possible same
     person, first words."""
     case = file.case
-    gaps = ",".join(wgeid_gaps(file.answers)) if case.form_id == "missing_person" else ""
+    # Only reports whose form declares the UN-ready flag are measured against the WGEID list.
+    gaps = ",".join(wgeid_gaps(file.answers)) if "un_ready" in file.flags else ""
     narrative = file.answers.get("narrative")
     words = narrative.split()[:FIRST_WORDS] if isinstance(narrative, str) else []
     fields = (

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
+from bot.casework import case_line
+from storage.casefile import CaseFile
 from storage.cases import CaseDocument, seal_case
 from storage.database import Database
+from storage.export import OpenedCase
 from tests.bot.test_reviewer_cli import keys, kuager, public
 from tests.storage.cases import detention, store
 
@@ -126,3 +130,17 @@ async def test_a_reviewers_word_on_a_same_person_grouping_changes_what_cases_sho
     # And a decision that names no other case is refused in one line
     alone = kuager("same", *args, kazakh.case_id, kazakh.case_id, "--confirm")
     assert alone.returncode == 2 and "other case" in alone.stderr
+
+
+def test_a_case_line_names_the_missing_un_elements_and_urgency() -> None:
+    document = {
+        "answers": {"full_name": "Махамбет Әбжан", "narrative": "Кеше түнде үйінен алып кетті"},
+        "flags": {"un_ready": False, "urgent": True},
+        "links": {"group": "ab" * 16},
+    }
+    case = OpenedCase("c" * 32, "missing_person", dt.date(2022, 1, 9), document)
+    fields = case_line(CaseFile(case)).split("  ")
+    assert fields[:5] == ["c" * 32, "2022-01-09", "missing_person", "new", "URGENT"]
+    assert fields[5].startswith("missing:") and "last_seen_when" in fields[5]
+    assert fields[6] == "group:abababab" and fields[7] == "-"
+    assert fields[8] == "Кеше түнде үйінен алып кетті"
