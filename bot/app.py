@@ -31,13 +31,14 @@ from handlers.context import SERVICES_KEY, KuagerApplication, KuagerContext
 from handlers.head import publish_head
 from handlers.i18n import DEFAULT_LANGUAGE, LANGUAGES, _, language
 from handlers.registry import register
-from handlers.services import RateLimiter, Services
+from handlers.services import RateLimiter, Retention, Services
 from storage import schema
 from storage.attachments import erase_unclaimed
 from storage.crypto.drafts import DraftKeys
 from storage.database import Database, StorageUnavailable
 from storage.drafts import DraftStore
-from storage.models import Draft
+from storage.models import AttachmentChunk, Case, Draft
+from storage.retention import purge_due
 
 logger = logging.getLogger(__name__)
 HOUSEKEEPING_EVERY = dt.timedelta(minutes=10)
@@ -76,6 +77,7 @@ async def open_services(config: Config) -> Services:
         alert_chat_id=config.reviewers.alert_chat_id,
         organisation=config.reviewers.organisation,
         max_file_bytes=config.telegram.max_file_mb * 1024 * 1024,
+        retention=Retention(config.retention.keep_days, config.retention.min_reviewers),
     )
 
 
@@ -149,8 +151,9 @@ async def set_commands(application: Application[Any, Any, Any, Any, Any, Any]) -
 
 
 async def housekeeping(context: KuagerContext) -> None:
-    """Erase expired drafts and the files of abandoned ones; leave no earlier draft versions
-    where the database can drop them (SQLite's WAL; PostgreSQL's dead rows)."""
+    """Erase expired drafts and the files of abandoned ones, purge the cases reviewers hold
+    (storage.retention); leave no earlier versions where the database can drop them (SQLite's
+    WAL; PostgreSQL's dead rows)."""
     services = context.services
     now = services.clock()
     try:
@@ -158,12 +161,23 @@ async def housekeeping(context: KuagerContext) -> None:
             drafts = await services.drafts.erase_expired(db, now)
             cutoff = (now - services.drafts.ttl - dt.timedelta(days=1)).date()
             files = await erase_unclaimed(db, older_than=cutoff)
+            retention = services.retention
+            purged = await purge_due(db, now.date(), retention.keep_days, retention.min_reviewers)
         await services.db.vacuum(Draft.__tablename__)
+        if purged.cases:
+            await services.db.vacuum(Case.__tablename__)
+            await services.db.vacuum(AttachmentChunk.__tablename__)
     except StorageUnavailable:
         logger.warning("storage_unavailable at=housekeeping")
         return
     # Also a retry of the checkpoints a send or a wipe could not finish.
     if not await services.db.checkpoint():
         logger.info("checkpoint_deferred at=housekeeping")
-    if drafts or files:
-        logger.info("housekeeping drafts_erased=%d files_erased=%d", drafts, files)
+    if drafts or files or purged.cases:
+        logger.info(
+            "housekeeping drafts_erased=%d files_erased=%d cases_purged=%d purged_files=%d",
+            drafts,
+            files,
+            purged.cases,
+            purged.files,
+        )

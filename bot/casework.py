@@ -1,4 +1,4 @@
-"""The reviewers' casework: `kuager cases`, `show`, `status`, `note` and `reply`.
+"""The reviewers' casework: `kuager cases`, `show`, `status`, `note`, `reply` and `same`.
 
 Each runs on a reviewer's laptop with their key (`--key`, passphrase from KUAGER_PASSPHRASE or
 the terminal) against the database (`--database`). Reading decrypts with that key; writing
@@ -26,22 +26,27 @@ from storage.crypto.envelope import NotARecipient, TamperedCase
 from storage.crypto.keys import ReviewerPrivateKey, ReviewerPublicKey
 from storage.database import Database
 from storage.events import (
+    FOR_WITNESS,
+    SAME_PERSON_KINDS,
     STATUSES,
     EventDocument,
     EventKind,
     InvalidEvent,
+    PurgedCase,
     UnknownCase,
     append_event,
     case_access,
+    same_person_event,
     status_event,
     text_event,
 )
+from storage.sameperson import SamePersonGroup
 
 FIRST_WORDS = 8
 
 
 def add_parsers(command: Callable[[str], argparse.ArgumentParser], database_help: str) -> None:
-    """Declare the five subcommands (called by `bot.cli.build_parser`, which holds their
+    """Declare the six subcommands (called by `bot.cli.build_parser`, which holds their
     help texts and makes each parser with `command`)."""
 
     def with_key(name: str) -> argparse.ArgumentParser:
@@ -68,6 +73,12 @@ def add_parsers(command: Callable[[str], argparse.ArgumentParser], database_help
     reply = with_key("reply")
     reply.add_argument("case")
     reply.add_argument("--text", help="the reply (default: standard input)")
+    same = with_key("same")
+    same.add_argument("case")
+    same.add_argument("others", nargs="+", metavar="OTHER", help="the other case ids")
+    verdict = same.add_mutually_exclusive_group(required=True)
+    verdict.add_argument("--confirm", action="store_true", help="they concern one person")
+    verdict.add_argument("--reject", action="store_true", help="they do not: never group them")
 
 
 def _key(args: argparse.Namespace) -> ReviewerPrivateKey | int:
@@ -99,15 +110,22 @@ async def _cases(database_url: str, key: ReviewerPrivateKey, query: CaseQuery) -
     finally:
         await db.close()
     for file in found.files:
-        say(out, case_line(file))
+        say(out, case_line(file, found.groups_of(file.case.case_id)))
     say(err, f"{len(found.files)} cases")
     for case_id in found.tally.tampered:
         say(err, f"TAMPERED: case {case_id[:80]} does not authenticate; skipped")
     return EXIT_PROBLEM if found.tally.tampered else EXIT_OK
 
 
-def case_line(file: CaseFile) -> str:
-    """id, received day, type, status, urgent, missing UN elements, group, first words."""
+def same_column(groups: Sequence[SamePersonGroup]) -> str:
+    """`same?ID` for a suggested same-person group, `same=ID` for one a reviewer confirmed."""
+    shown = [f"same{'=' if g.confirmed else '?'}{g.id}" for g in groups]
+    return ",".join(shown) or "-"
+
+
+def case_line(file: CaseFile, groups: Sequence[SamePersonGroup] = ()) -> str:
+    """id, received day, type, status, urgent, missing UN elements, group, possible same
+    person, first words."""
     case = file.case
     # Only reports whose form declares the UN-ready flag are measured against the WGEID list.
     gaps = ",".join(wgeid_gaps(file.answers)) if "un_ready" in file.flags else ""
@@ -121,6 +139,7 @@ def case_line(file: CaseFile) -> str:
         "URGENT" if file.flags.get("urgent") else "-",
         f"missing:{gaps}" if gaps else "-",
         f"group:{file.group[:8]}" if file.group else "-",
+        same_column(groups),
         " ".join(words) + ("…" if len(words) == FIRST_WORDS else ""),
     )
     return "  ".join(fields)
@@ -137,11 +156,12 @@ async def _show(database_url: str, key: ReviewerPrivateKey, case_id: str, lang: 
     db = Database(database_url)
     try:
         file = await _guarded(read_case(db, key, case_id), case_id, key)
+        groups = [] if isinstance(file, int) else (await list_cases(db, key, CaseQuery())).groups
     finally:
         await db.close()
     if isinstance(file, int):
         return file
-    for line in show_lines(file, lang):
+    for line in show_lines(file, lang, [g for g in groups if case_id in g.case_ids]):
         say(out, line)
     forged = [e for e in file.events if not e.authentic]
     return EXIT_PROBLEM if forged else EXIT_OK
@@ -154,8 +174,11 @@ class HistoryLine:
     text: str
 
 
-def show_lines(file: CaseFile, lang: str | None) -> list[str]:
-    """The case as `kuager show` prints it: the report's answers, then the whole history."""
+def show_lines(
+    file: CaseFile, lang: str | None, groups: Sequence[SamePersonGroup] = ()
+) -> list[str]:
+    """The case as `kuager show` prints it: the report's answers, possible same-person
+    groups, then the whole history."""
     case = file.case
     label = labeller(lang) if lang else None
     lines = [
@@ -165,6 +188,8 @@ def show_lines(file: CaseFile, lang: str | None) -> list[str]:
     if not file.has_reply_channel:
         lines.append("(sent before replies existed: the witness cannot read statuses or replies)")
     lines += _answers(case.form_id, file.answers, label)
+    for group in groups:
+        lines.append(_group_line(group, case.case_id))
     history = [HistoryLine(case.received_day, 0, "report received")]
     for addendum in file.addenda:
         notes = addendum.document.get("answers", {}).get("notes", [])
@@ -190,11 +215,24 @@ def _answers(
     return lines
 
 
+def _group_line(group: SamePersonGroup, case_id: str) -> str:
+    others = sorted(group.case_ids - {case_id})
+    reasons = sorted({r.value for m in group.members for r in m.reasons})
+    verdict = "confirmed by a reviewer" if group.confirmed else "possible"
+    return (
+        f"same person ({verdict}, group {group.id}): cases {', '.join(others)}"
+        f"  [{', '.join(reasons)}]"
+    )
+
+
 def _event_text(document: EventDocument | None, authentic: bool) -> str:
     if document is None:
         return "TAMPERED: an event that does not open with this key"
     who = f"key {document.author}"
-    if document.kind is EventKind.STATUS:
+    if document.kind in SAME_PERSON_KINDS:
+        verdict = "confirmed" if document.kind is EventKind.SAME_PERSON else "rejected"
+        text = f"{who}  {verdict} same person with {', '.join(document.others)}"
+    elif document.kind is EventKind.STATUS:
         text = f"{who}  status {document.status}"
     else:
         text = f"{who}  {document.kind.value}: {document.text}"
@@ -221,6 +259,25 @@ def cmd_status(
         return made
 
     return _run(_record(database_url, key, args.case, events, reviewers, today), database_url)
+
+
+def cmd_same(
+    args: argparse.Namespace, database_url: str, reviewers: Sequence[ReviewerPublicKey]
+) -> int:
+    """A reviewer's word on a same-person grouping, an event on CASE naming the others."""
+    today = _today()
+    try:
+        same_person_event(args.case, args.others, args.confirm, "", today)
+    except InvalidEvent as exc:
+        return fail(str(exc))
+    key = _key(args)
+    if isinstance(key, int):
+        return key
+
+    def events(case_id: str, author: str) -> list[EventDocument]:
+        return [same_person_event(case_id, args.others, args.confirm, author, today)]
+
+    return _run(_record(database_url, key, args.case, events, reviewers, today))
 
 
 def cmd_note(
@@ -335,7 +392,7 @@ async def append_events(
             raise NoReplyChannel(case_id)
         for event in events:
             event_id = await append_event(session, access, event, recipients, today=today)
-            witness = access.reply_key is not None and event.kind is not EventKind.NOTE
+            witness = access.reply_key is not None and event.kind in FOR_WITNESS
             written.append((event.kind.value, event_id, witness))
     return written
 
@@ -360,6 +417,11 @@ async def _guarded(work: Awaitable[T], case_id: str, key: ReviewerPrivateKey) ->
     """Await `work`, turning the expected failures into one line and an exit status."""
     try:
         return await work
+    except PurgedCase:
+        return fail(
+            f"case {case_id[:80]} was purged from the server once reviewers held it: "
+            "read it in your export"
+        )
     except UnknownCase:
         return fail(f"no case {case_id[:80]}")
     except NotARecipient:

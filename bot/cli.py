@@ -92,6 +92,20 @@ HELP: dict[str, Command] = {
         ),
         passphrase=True,
     ),
+    "ack": Command(
+        "record on the live database which cases an export of a copy fetched",
+        "Record the acks an export wrote (<out>.acks.json) on the live database, when that "
+        "export ran on a copy: the server may then purge the cases its reviewers hold "
+        "([retention] keep_days, min_reviewers).",
+        ((0, "acks recorded"), (1, "some ack was refused or the database could not be written"), USAGE),
+    ),
+    "same": Command(
+        "confirm or reject that cases concern the same person",
+        "Confirm or reject that cases concern the same person, as `cases` suggests; sealed to "
+        "reviewer keys only, and the newest word wins.",
+        ((0, "recorded"), (1, "the database could not be written"), USAGE),
+        passphrase=True,
+    ),
     "wgeid": Command(
         "draft a UN WGEID submission (.docx) from a missing-person case",
         "Write a submission draft in English for the UN Working Group on Enforced or "
@@ -301,6 +315,13 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument(
         "--no-attachments", action="store_true", help="decrypt no files, only the cases"
     )
+    export.add_argument(
+        "--new", action="store_true", help="only cases this key has not exported (acked) before"
+    )
+
+    ack = command("ack")
+    ack.add_argument("file", type=Path, help="the .acks.json file the export wrote")
+    ack.add_argument("--database", help=DATABASE_HELP)
 
     wgeid = command("wgeid")
     wgeid.add_argument("case", help="the case id, as in an export")
@@ -386,6 +407,10 @@ def cmd_export(args: argparse.Namespace, config: Config) -> int:
     return reviewer.cmd_export(args, database_url(args, config))
 
 
+def cmd_ack(args: argparse.Namespace, config: Config) -> int:
+    return reviewer.cmd_ack(args, database_url(args, config))
+
+
 def cmd_wgeid(args: argparse.Namespace, config: Config) -> int:
     return reviewer.cmd_wgeid(args, database_url(args, config))
 
@@ -395,7 +420,7 @@ def cmd_summary(args: argparse.Namespace, config: Config) -> int:
 
 
 def cmd_verify(args: argparse.Namespace, config: Config) -> int:
-    return reviewer.cmd_verify(args, database_url(args, config))
+    return reviewer.cmd_verify(args, database_url(args, config), config.retention.min_reviewers)
 
 
 def cmd_reseal(args: argparse.Namespace, config: Config) -> int:
@@ -412,6 +437,10 @@ def cmd_show(args: argparse.Namespace, config: Config) -> int:
 
 def cmd_status(args: argparse.Namespace, config: Config) -> int:
     return casework.cmd_status(args, database_url(args, config), config.reviewer_keys())
+
+
+def cmd_same(args: argparse.Namespace, config: Config) -> int:
+    return casework.cmd_same(args, database_url(args, config), config.reviewer_keys())
 
 
 def cmd_note(args: argparse.Namespace, config: Config) -> int:
@@ -513,6 +542,7 @@ def cmd_i18n(args: argparse.Namespace, config: Config) -> int:
 COMMANDS: dict[str, Callable[[argparse.Namespace, Config], int]] = {
     "keygen": cmd_keygen,
     "export": cmd_export,
+    "ack": cmd_ack,
     "wgeid": cmd_wgeid,
     "summary": cmd_summary,
     "verify": cmd_verify,
@@ -523,6 +553,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Config], int]] = {
     "status": cmd_status,
     "note": cmd_note,
     "reply": cmd_reply,
+    "same": cmd_same,
     "db": cmd_db,
     "draft-key": cmd_draft_key,
     "run": cmd_run,

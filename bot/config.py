@@ -97,6 +97,15 @@ class DeskConfig:
 
 
 @dataclass(frozen=True)
+class RetentionConfig:
+    keep_days: int = 90
+    """A case's sealed body and files stay at least this many days after it was received
+    (GlobaLeaks' default), and then only until enough reviewers hold it."""
+    min_reviewers: int = 1
+    """Distinct reviewer keys that must have fetched (acked) a case before it is purged."""
+
+
+@dataclass(frozen=True)
 class LoggingConfig:
     level: str = "INFO"
     """DEBUG shows more of our events; libraries that would log content stay at WARNING."""
@@ -133,6 +142,7 @@ class Config:
     storage: StorageConfig = field(default_factory=StorageConfig)
     reviewers: ReviewersConfig = field(default_factory=ReviewersConfig)
     security: SecurityConfig = field(default_factory=SecurityConfig)
+    retention: RetentionConfig = field(default_factory=RetentionConfig)
     logging: LoggingConfig = field(default_factory=LoggingConfig)
     desk: DeskConfig = field(default_factory=DeskConfig)
     start: StartConfig = field(default_factory=StartConfig)

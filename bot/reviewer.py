@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import datetime as dt
 import os
 from collections.abc import Coroutine
@@ -51,6 +52,7 @@ from storage.export import (
     open_cases,
 )
 from storage.reseal import reseal
+from storage.retention import AckFile, InvalidAckFile, ack_file_path, acked_by, record_acks
 from storage.sameperson import export_column
 from storage.summary import read_summary
 from storage.summary_html import write_page
@@ -133,11 +135,16 @@ def cmd_export(args: argparse.Namespace, database_url: str) -> int:
         attachments=not args.no_attachments,
         same_person=export_column,
     )
-    return _run(_export(database_url, key, request, args.receipt), database_url)
+    return _run(_export(database_url, key, request, args.receipt, only_new=args.new), database_url)
 
 
 async def _export(
-    database_url: str, key: ReviewerPrivateKey, request: ExportRequest, receipt: str | None
+    database_url: str,
+    key: ReviewerPrivateKey,
+    request: ExportRequest,
+    receipt: str | None,
+    *,
+    only_new: bool = False,
 ) -> int:
     db = Database(database_url)
     try:
@@ -149,6 +156,10 @@ async def _export(
             except UnknownReceipt:
                 return fail("no case has this receipt code; check it with the witness")
             request = replace(request, case_id=case_id)
+        if only_new:
+            async with db.reading() as session:
+                known = await acked_by(session, key.public.key_id)
+            request = replace(request, skip=known)
         total = await count_cases(db, request.selection)
         columns = (
             TextColumn("decrypting"),
@@ -166,10 +177,67 @@ async def _export(
                 )
             except OSError as exc:
                 return fail(f"cannot write the export: {exc}", EXIT_PROBLEM)
+        _summarise(tally, request)
+        acked = await _write_acks(db, key, tally, request.out)
     finally:
         await db.close()
-    _summarise(tally, request)
-    return EXIT_OK if tally.ok else EXIT_PROBLEM
+    return EXIT_OK if tally.ok and acked else EXIT_PROBLEM
+
+
+async def _write_acks(
+    db: Database, key: ReviewerPrivateKey, tally: ExportTally, export: Path
+) -> bool:
+    """Write the export's ack file, and record its acks on the database the export read.
+
+    On a copy the record is harmless and the file is what counts: `kuager ack --database
+    LIVE FILE` records it where housekeeping purges."""
+    path = ack_file_path(export)
+    try:
+        AckFile(key.public.key_id, tally.acks).write(path)
+    except OSError as exc:
+        say(err, f"cannot write the ack file: {exc}")
+        return False
+    try:
+        async with db.transaction() as session:
+            recorded = await record_acks(session, tally.acks)
+    except (StorageUnavailable, SQLAlchemyError):
+        say(err, f"acks not recorded here; record them on the live database: kuager ack {path}")
+        return True
+    say(out, f"acks of {len(tally.acks)} cases written to {path}; {recorded.recorded} new here")
+    if recorded.refused:
+        # A key added by `reseal` has no lock on older cases: it reads them, it cannot ack them.
+        say(
+            err,
+            f"{len(recorded.refused)} cases cannot be acked by this key (added after them)",
+        )
+    return True
+
+
+def cmd_ack(args: argparse.Namespace, database_url: str) -> int:
+    """Record on this database the acks an export (of a copy) wrote."""
+    try:
+        acks = AckFile.read(args.file)
+    except FileNotFoundError:
+        return fail(f"ack file {args.file} not found")
+    except InvalidAckFile as exc:
+        return fail(str(exc))
+    return _run(_ack(database_url, acks))
+
+
+async def _ack(database_url: str, acks: AckFile) -> int:
+    db = Database(database_url)
+    try:
+        async with db.transaction() as session:
+            tally = await record_acks(session, acks.acks)
+    finally:
+        await db.close()
+    say(
+        out,
+        f"key {acks.key_id}: {tally.recorded} cases acked, {tally.already} acked before",
+    )
+    for case_id in tally.refused:
+        say(err, f"REFUSED: the ack of case {case_id[:80]} does not open its lock")
+    return EXIT_PROBLEM if tally.refused else EXIT_OK
 
 
 def _summarise(tally: ExportTally, request: ExportRequest) -> None:
@@ -182,6 +250,10 @@ def _summarise(tally: ExportTally, request: ExportRequest) -> None:
         say(out, "attachments not decrypted (--no-attachments)")
     if tally.not_for_this_key:
         say(out, f"skipped {tally.not_for_this_key} cases not sealed to this key")
+    if tally.skipped_known:
+        say(out, f"skipped {tally.skipped_known} cases this key exported before (--new)")
+    if tally.purged:
+        say(out, f"{tally.purged} cases purged from the server: earlier exports hold them")
     for case_id in tally.tampered:
         # A forged id can be long as well as strange: name enough of it to find the row.
         say(err, f"TAMPERED: case {case_id[:80]} does not authenticate; skipped")
@@ -284,23 +356,24 @@ async def _summary(database_url: str, key: ReviewerPrivateKey, target: Path, lan
     return EXIT_PROBLEM if tally.tampered else EXIT_OK
 
 
-def cmd_verify(args: argparse.Namespace, database_url: str) -> int:
+def cmd_verify(args: argparse.Namespace, database_url: str, min_reviewers: int = 1) -> int:
     try:
         head = chain.Head.parse(args.head) if args.head else None
     except chain.InvalidHead as exc:
         return fail(f"--head: {exc}")
-    return _run(_verify(database_url, head), database_url)
+    return _run(_verify(database_url, head, min_reviewers), database_url)
 
 
-async def _verify(database_url: str, head: chain.Head | None) -> int:
+async def _verify(database_url: str, head: chain.Head | None, min_reviewers: int) -> int:
     db = Database(database_url)
     try:
         # A snapshot: verify may run beside the bot, and must neither block nor race it.
-        report = await chain.verify_database(db, expected_head=head)
+        report = await chain.verify_database(db, expected_head=head, min_reviewers=min_reviewers)
     finally:
         await db.close()
     events = f", {report.events} events" if report.events else ""
-    say(out, f"{report.links} links, {report.cases} cases{events}")
+    purged = f", {report.purged} purged (reviewers hold them)" if report.purged else ""
+    say(out, f"{report.links} links, {report.cases} cases{events}{purged}")
     if report.broken is not None:
         broken = report.broken
         where = f"link {broken.seq}" + (f" (case {broken.case_id})" if broken.case_id else "")

@@ -378,9 +378,10 @@ def offer_screen(offer: Offer, ticket: int) -> Screen:
     )
 
 
-def answer_screens(events: Sequence[EventDocument]) -> list[Screen]:
-    """What `/followup CODE` shows before the follow-up: the status sentence, then every
-    reply, oldest first. A reviewer's text is untrusted like a witness's: escaped."""
+def answer_screens(events: Sequence[EventDocument], *, purged: bool = False) -> list[Screen]:
+    """What `/followup CODE` shows before the follow-up: the status sentence (and, once the
+    report was purged, that the reviewers hold it), then every reply, oldest first. A
+    reviewer's text is untrusted like a witness's: escaped."""
     status = "new"
     replies = []
     for event in events:
@@ -389,6 +390,8 @@ def answer_screens(events: Sequence[EventDocument]) -> list[Screen]:
         elif event.kind is EventKind.REPLY and event.text:
             replies.append(event)
     sentence = _(texts.STATUS_SENTENCES[status])
+    if purged:
+        sentence += "\n\n" + _(texts.REPORT_PURGED)
     shown = [Screen(_(texts.STATUS_SHOWN).format(sentence=sentence))]
     locale = current_language()
     for number, reply in enumerate(replies, start=1):

@@ -143,6 +143,14 @@ class Activity:
             self.telegram_errors += 1
 
 
+@dataclass(frozen=True)
+class Retention:
+    """`[retention]` as housekeeping applies it."""
+
+    keep_days: int = 90
+    min_reviewers: int = 1
+
+
 @dataclass
 class Services:
     db: Database
@@ -154,6 +162,8 @@ class Services:
     """Who reads reports, named in the consent; empty: a neutral description."""
     max_file_bytes: int = 20 * 1024 * 1024
     """The public Bot API serves files up to 20 MB; a self-hosted one lifts it."""
+    retention: Retention = field(default_factory=Retention)
+    """When housekeeping purges a case body that reviewers hold (storage.retention)."""
     clock: Callable[[], dt.datetime] = utc_now
     unsaved: dict[bytes, Unsaved] = field(default_factory=dict)
     """Per witness (owner hash): what changed after their session was last stored."""

@@ -52,6 +52,7 @@ from storage.cases import (
 )
 from storage.database import StorageUnavailable
 from storage.events import witness_events
+from storage.retention import is_purged
 
 logger = logging.getLogger(__name__)
 
@@ -209,6 +210,7 @@ async def open_followup(turn: Turn, code: str) -> None:
         async with turn.services.db.transaction() as db:
             case_id = await case_for_receipt(db, receipt)
             heard = await witness_events(db, receipt, case_id)
+            purged = await is_purged(db, case_id)
     except UnknownReceipt:
         logger.info("followup_unknown_code")
         await show_current(turn, prefix=_(texts.FOLLOWUP_UNKNOWN))
@@ -220,7 +222,7 @@ async def open_followup(turn: Turn, code: str) -> None:
     turn.session.followup_case = case_id
     if heard is not None:
         # Held here only while it is sent; the messages join the chat /delete wipes.
-        for screen in answer_screens(heard):
+        for screen in answer_screens(heard, purged=purged):
             await turn.send(screen)
     await show_current(turn)
 

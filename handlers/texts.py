@@ -397,6 +397,13 @@ STATUS_SENTENCES = {
     "closed": STATUS_CLOSED,
 }
 """The sentence the witness reads for each of `storage.events.STATUSES`."""
+# TRANSLATORS: After /followup CODE, under the status sentence, when the server no longer keeps
+# the report itself (housekeeping removed it once the reviewers had fetched it). Two sentences:
+# the report is with the reviewers, not lost; statuses and replies still come through the code.
+REPORT_PURGED = N_(
+    "Your original report is no longer kept on this server: the reviewers have it. "
+    "Statuses and replies still reach you through your code."
+)
 # TRANSLATORS: Above a reviewers' reply shown after /followup CODE; the reply's text follows
 # on its own lines, in whatever language the reviewer wrote. {number} and {total} count the
 # replies, {day} is a date. First line neutral (a locked phone shows it).

@@ -125,8 +125,13 @@ async def erase_unclaimed(session: AsyncSession, older_than: dt.date) -> int:
         .scalars()
         .all()
     )
+    await erase_attachments(session, ids)
+    return len(ids)
+
+
+async def erase_attachments(session: AsyncSession, ids: Sequence[str]) -> None:
+    """Erase these attachments whole: chunks, wrapped keys and rows (also a purge's files)."""
     if ids:
         await session.execute(delete(AttachmentChunk).where(AttachmentChunk.attachment_id.in_(ids)))
         await session.execute(delete(WrappedKey).where(WrappedKey.object_id.in_(ids)))
         await session.execute(delete(Attachment).where(Attachment.id.in_(ids)))
-    return len(ids)

@@ -16,13 +16,16 @@ from typing import Any
 from storage.crypto.keys import ReviewerPrivateKey
 from storage.database import Database
 from storage.events import (
+    SAME_PERSON_KINDS,
+    EventKind,
     OpenedEvent,
     UnknownCase,
     case_access,
     current_status,
     read_events,
 )
-from storage.export import ExportTally, OpenedCase, Selection, open_cases
+from storage.export import ExportTally, OpenedCase, open_cases
+from storage.sameperson import SamePersonGroup, people_of, possible_same_person
 
 ADDENDUM_FORM = "addendum"
 
@@ -71,6 +74,41 @@ class CaseQuery:
 class CaseList:
     files: list[CaseFile] = field(default_factory=list)
     tally: ExportTally = field(default_factory=ExportTally)
+    groups: list[SamePersonGroup] = field(default_factory=list)
+    """Possible same-person groups over every report this key opens (not only the listed
+    ones), as reviewers' decisions leave them."""
+
+    def groups_of(self, case_id: str) -> list[SamePersonGroup]:
+        return [g for g in self.groups if case_id in g.case_ids]
+
+
+def same_person_decisions(files: Sequence[CaseFile]) -> dict[frozenset[str], bool]:
+    """Reviewers' confirmations and rejections, in chain order so the newest word on a set of
+    cases stands; forged events (not written by a reviewer of the case) do not count."""
+    decided: list[tuple[int, frozenset[str], bool]] = []
+    for file in files:
+        for event in file.events:
+            doc = event.document
+            if doc is None or not event.authentic or doc.kind not in SAME_PERSON_KINDS:
+                continue
+            cases = frozenset({doc.case_id, *doc.others})
+            decided.append((event.seq or 0, cases, doc.kind is EventKind.SAME_PERSON))
+    return {cases: same for _, cases, same in sorted(decided, key=lambda d: d[0])}
+
+
+def same_person_groups(files: Sequence[CaseFile]) -> list[SamePersonGroup]:
+    """The possible same-person groups among these reports, with reviewers' decisions."""
+    people = [
+        person
+        for file in files
+        for person in people_of(
+            file.case.case_id,
+            file.case.form_id,
+            file.case.document,
+            received_day=file.case.received_day,
+        )
+    ]
+    return possible_same_person(people, decisions=same_person_decisions(files) or None)
 
 
 def _addendum_to(case: OpenedCase) -> str | None:
@@ -85,25 +123,34 @@ async def list_cases(db: Database, key: ReviewerPrivateKey, query: CaseQuery) ->
     found = CaseList()
     reports: list[OpenedCase] = []
     addenda: dict[str, list[OpenedCase]] = {}
+    files: list[CaseFile] = []
     async with db.snapshot() as session:
-        async for case in open_cases(session, key, found.tally, Selection(since=query.since)):
+        async for case in open_cases(session, key, found.tally):
             target = _addendum_to(case)
             if target is not None:
                 addenda.setdefault(target, []).append(case)
-            elif query.form_id is None or case.form_id == query.form_id:
+            else:
                 reports.append(case)
         for case in reports:
             access = await case_access(session, key, case.case_id)
             events = await read_events(session, key, case.case_id, access.auth_key)
-            file = CaseFile(
-                case, events, addenda.get(case.case_id, []), access.reply_key is not None
+            files.append(
+                CaseFile(case, events, addenda.get(case.case_id, []), access.reply_key is not None)
             )
-            if query.status is not None and file.status != query.status:
-                continue
-            if query.urgent and not file.flags.get("urgent"):
-                continue
-            found.files.append(file)
+    # Grouped over every report: a match may be older than `--since` or of another type.
+    found.groups = same_person_groups(files)
+    found.files = [f for f in files if _matches(f, query)]
     return found
+
+
+def _matches(file: CaseFile, query: CaseQuery) -> bool:
+    if query.form_id is not None and file.case.form_id != query.form_id:
+        return False
+    if query.since is not None and file.case.received_day < query.since:
+        return False
+    if query.status is not None and file.status != query.status:
+        return False
+    return not (query.urgent and not file.flags.get("urgent"))
 
 
 async def read_case(db: Database, key: ReviewerPrivateKey, case_id: str) -> CaseFile:

@@ -26,6 +26,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import chain
+from storage.crypto.acks import case_locks, new_ack_root, release, release_lock
 from storage.crypto.envelope import FORMAT_VERSION, seal
 from storage.crypto.keys import ReviewerPublicKey
 from storage.crypto.reply import ReceiptSecret, ReplyChannel, new_reply_channel
@@ -201,10 +202,14 @@ async def seal_case(
     if reply_key is not None:
         # The reply channel's public half: reviewers seal replies to it; stored nowhere else.
         doc["reply"] = {"key": reply_key.line}
+    # The ack root: only reviewers learn it, the server keeps its locks (storage.crypto.acks).
+    ack_root = new_ack_root()
+    doc["ack"] = {"root": ack_root.hex()}
     payload = json.dumps(doc, ensure_ascii=False, separators=(",", ":"))
     sealed = seal(payload.encode("utf-8"), recipients, object_id=case_id, context=document.form_id)
     received = today or dt.datetime.now(dt.UTC).date()
     hashed = receipt.lookup if receipt is not None and with_receipt else None
+    locks = case_locks(ack_root, case_id, (s.key_id for s in sealed.stanzas))
     stored_channel = channel.to_bytes() if channel is not None else None
     # Core inserts: a submit is on the witness's critical path, and the ORM's unit of work
     # adds nothing here but time.
@@ -215,6 +220,7 @@ async def seal_case(
             received_day=received,
             receipt_hash=hashed,
             body=sealed.body,
+            ack_locks=locks,
         )
     )
     await session.execute(
@@ -228,12 +234,23 @@ async def seal_case(
         await session.execute(
             insert(ReplyChannelRow).values(case_id=case_id, sealed_key=stored_channel)
         )
-    if document.attachments:
-        ids = [a.attachment_id for a in document.attachments]
-        await session.execute(update(Attachment).where(Attachment.id.in_(ids)).values(claimed=True))
+    for ref in document.attachments:
+        secret = release(ack_root, case_id, ref.attachment_id)
+        lock = release_lock(case_id, ref.attachment_id, secret)
+        await session.execute(
+            update(Attachment)
+            .where(Attachment.id == ref.attachment_id)
+            .values(claimed=True, release_lock=lock)
+        )
     # The link covers every field of the rows just written, so none can be changed unseen.
     fields = chain.CaseFields(
-        case_id, document.form_id, received, hashed, chain.body_hash(sealed.body), stored_channel
+        case_id,
+        document.form_id,
+        received,
+        hashed,
+        chain.body_hash(sealed.body),
+        stored_channel,
+        locks,
     )
     await chain.append(session, fields)
     code = receipt.code if receipt is not None and with_receipt else ""

@@ -2,8 +2,9 @@
 deleted or altered.
 
 Each link covers the previous link, its own position and every stored field of its object.
-A case's link (version 3: id, form id, received day, receipt hash, its reply channel record
-and the SHA-256 of the sealed body; versions 2 and 1, written before, cover less) and an
+A case's link (version 5: id, form id, received day, receipt hash, its reply channel record,
+its ack locks and the SHA-256 of the sealed body; versions 3, 2 and 1, written before, cover
+less) and an
 event's link (version 4: event id, case id, day and the SHA-256 of the sealed event) are one
 sequence, so deleting, reordering, replacing or editing a case or an event breaks the chain
 from that point on. Appends must be strictly serialised: two writers that read the same head
@@ -35,14 +36,15 @@ from typing import NamedTuple
 from sqlalchemy import func, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.crypto.acks import InvalidAckLocks, ack_holds, parse_keyed
 from storage.crypto.envelope import TamperedCase, parse_header
 from storage.crypto.events import EVENT_CONTEXT
 from storage.database import Database
-from storage.models import Case, ChainLink, Event, ReplyChannel
+from storage.models import Case, ChainLink, Event, Purge, ReplyChannel
 
 GENESIS = bytes(32)
-LINK_VERSION = 3
-"""The version `append` writes for a case; versions 1 and 2, written before, still verify."""
+LINK_VERSION = 5
+"""The version `append` writes for a case; versions 1-3, written before, still verify."""
 EVENT_LINK_VERSION = 4
 """The version `append_event` writes: a link over an event, not a case."""
 _DOMAINS = {
@@ -50,6 +52,7 @@ _DOMAINS = {
     2: b"kuager/v2/chain\x00",
     3: b"kuager/v3/chain\x00",
     4: b"kuager/v4/chain\x00",
+    5: b"kuager/v5/chain\x00",
 }
 _PG_LOCK_KEY = 0x6B75616765720001
 """Arbitrary constant naming the chain's advisory lock on PostgreSQL."""
@@ -96,6 +99,8 @@ class CaseFields:
     """SHA-256 of the sealed body; the link row keeps it too."""
     reply_channel: bytes | None = None
     """The case's stored reply channel record (`ReplyChannel.sealed_key`), if it has one."""
+    ack_locks: bytes | None = None
+    """The case's ack locks (storage.crypto.acks), covered from version 5."""
 
 
 @dataclass(frozen=True)
@@ -134,8 +139,10 @@ def link_hash(version: int, previous: bytes, seq: int, covered: CaseFields | Eve
         + _field(covered.received_day.isoformat().encode("ascii"))
         + _field(covered.receipt_hash or b"")
     )
-    if version == 3:
+    if version in (3, 5):
         fields += _field(covered.reply_channel or b"")
+    if version == 5:
+        fields += _field(covered.ack_locks or b"")
     return hashlib.sha256(start + fields + covered.body_digest).digest()
 
 
@@ -167,6 +174,37 @@ async def _append(session: AsyncSession, version: int, covered: CaseFields | Eve
     return seq
 
 
+async def case_link_holds(session: AsyncSession, case_id: str) -> bool:
+    """Whether the case's own link still covers its row as stored (body included): what a
+    purge checks first, so locks rewritten in the row cannot justify one. A forger who
+    rewrites the chain from there on is caught only by a head noted off the server."""
+    link = (
+        await session.execute(select(ChainLink).where(ChainLink.case_id == case_id))
+    ).scalar_one_or_none()
+    case = await session.get(Case, case_id)
+    if link is None or case is None or link.version == EVENT_LINK_VERSION:
+        return False
+    before = (
+        await session.execute(select(ChainLink.link_hash).where(ChainLink.seq == link.seq - 1))
+    ).scalar_one_or_none()
+    previous = GENESIS if link.seq == 1 else before
+    channel = await session.get(ReplyChannel, case_id)
+    fields = CaseFields(
+        case.id,
+        case.form_id,
+        case.received_day,
+        case.receipt_hash,
+        body_hash(case.body),
+        channel.sealed_key if channel is not None else None,
+        case.ack_locks,
+    )
+    return (
+        previous is not None
+        and fields.body_digest == link.body_hash
+        and link_hash(link.version, previous, link.seq, fields) == link.link_hash
+    )
+
+
 async def current_head(session: AsyncSession) -> Head:
     """The newest link, as stored (not verified): `0:` and 32 zero bytes for an empty chain."""
     newest = (
@@ -194,6 +232,8 @@ class ChainReport:
     """Case rows in the database."""
     events: int
     """Event rows in the database."""
+    purged: int
+    """Cases whose body was purged with a valid tombstone (reviewers hold them)."""
     head: Head
     """The last link; note it (printed `N:HASH`) to detect later truncation or rewriting."""
     broken: BrokenLink | None
@@ -222,9 +262,27 @@ class _StoredLink(NamedTuple):
     """The case or event row as stored now (its body hashed afresh); None if it was deleted."""
     labelled_as_sealed: bool
     """The row's clear id and form id are those sealed into its body's header."""
+    purged: bool = False
+    """The case's body was purged, and its tombstone's acks open enough of its locks."""
 
 
-async def _stored_links(session: AsyncSession) -> AsyncIterator[_StoredLink]:
+def purge_holds(
+    case_id: str, ack_locks: bytes | None, tombstone_acks: bytes | None, min_reviewers: int
+) -> bool:
+    """Whether a tombstone's acks open at least `min_reviewers` distinct locks of the case."""
+    if ack_locks is None or tombstone_acks is None:
+        return False
+    try:
+        locks, acks = parse_keyed(ack_locks), parse_keyed(tombstone_acks)
+    except InvalidAckLocks:
+        return False
+    held = [k for k, secret in acks.items() if ack_holds(locks, case_id, k, secret)]
+    return len(held) >= max(min_reviewers, 1)
+
+
+async def _stored_links(
+    session: AsyncSession, min_reviewers: int = 1
+) -> AsyncIterator[_StoredLink]:
     query = (
         select(
             ChainLink.seq,
@@ -237,12 +295,15 @@ async def _stored_links(session: AsyncSession) -> AsyncIterator[_StoredLink]:
             Case.receipt_hash,
             Case.body,
             ReplyChannel.sealed_key,
+            Case.ack_locks,
+            Purge.acks.label("purge_acks"),
             Event.case_id.label("event_case"),
             Event.day.label("event_day"),
             Event.body.label("event_body"),
         )
         .outerjoin(Case, Case.id == ChainLink.case_id)
         .outerjoin(ReplyChannel, ReplyChannel.case_id == ChainLink.case_id)
+        .outerjoin(Purge, Purge.case_id == ChainLink.case_id)
         .outerjoin(Event, Event.id == ChainLink.case_id)
         .order_by(ChainLink.seq)
         .execution_options(yield_per=500)
@@ -257,15 +318,34 @@ async def _stored_links(session: AsyncSession) -> AsyncIterator[_StoredLink]:
             )
             labelled = _labelled_as_sealed(row.event_body, row.case_id, EVENT_CONTEXT)
         elif row.version != EVENT_LINK_VERSION and row.body is not None:
-            covered = CaseFields(
-                row.case_id,
-                row.form_id,
-                row.received_day,
-                row.receipt_hash,
-                body_hash(row.body),
-                row.sealed_key,
+            purged = not row.body and purge_holds(
+                row.case_id, row.ack_locks, row.purge_acks, min_reviewers
             )
-            labelled = _labelled_as_sealed(row.body, row.case_id, row.form_id)
+            if row.body or purged:
+                # A purged body is gone; the link's own hash of it stands in, and the link
+                # still covers every other field, the ack locks among them.
+                digest = row.body_hash if purged else body_hash(row.body)
+                covered = CaseFields(
+                    row.case_id,
+                    row.form_id,
+                    row.received_day,
+                    row.receipt_hash,
+                    digest,
+                    row.sealed_key,
+                    row.ack_locks,
+                )
+                labelled = purged or _labelled_as_sealed(row.body, row.case_id, row.form_id)
+            yield _StoredLink(
+                row.seq,
+                row.case_id,
+                row.version,
+                row.body_hash,
+                row.link_hash,
+                covered,
+                labelled,
+                purged,
+            )
+            continue
         yield _StoredLink(
             row.seq, row.case_id, row.version, row.body_hash, row.link_hash, covered, labelled
         )
@@ -291,15 +371,18 @@ def _check(link: _StoredLink, expected_seq: int, previous: bytes) -> str | None:
     return None
 
 
-async def verify(session: AsyncSession, expected_head: Head | None = None) -> ChainReport:
+async def verify(
+    session: AsyncSession, expected_head: Head | None = None, min_reviewers: int = 1
+) -> ChainReport:
     """Walk the whole chain in `session` and return the first break, if any.
 
     Every statement must see the same data: give it a `Database.snapshot()` session (or call
     `verify_database`), or a case committed meanwhile looks like one slipped in unchained.
+    A case purged with acks from fewer than `min_reviewers` keys counts as deleted.
     """
-    previous, expected_seq, links, broken = GENESIS, 1, 0, None
+    previous, expected_seq, links, broken, purged = GENESIS, 1, 0, None, 0
     noted_seen = expected_head is not None and expected_head.names(0, GENESIS)
-    async for row in _stored_links(session):
+    async for row in _stored_links(session, min_reviewers):
         links += 1
         if broken is not None:
             continue
@@ -308,6 +391,7 @@ async def verify(session: AsyncSession, expected_head: Head | None = None) -> Ch
             missing = row.seq != expected_seq
             broken = BrokenLink(expected_seq, None if missing else row.object_id, reason)
             continue
+        purged += row.purged
         previous, expected_seq = row.link_hash, row.seq + 1
         if expected_head is not None and expected_head.names(row.seq, row.link_hash):
             noted_seen = True
@@ -318,7 +402,9 @@ async def verify(session: AsyncSession, expected_head: Head | None = None) -> Ch
     if broken is None and expected_head is not None and not noted_seen:
         broken = _missing_head(expected_head, links)
     report_head = Head(links, previous)
-    return ChainReport(links=links, cases=cases, events=events, head=report_head, broken=broken)
+    return ChainReport(
+        links=links, cases=cases, events=events, purged=purged, head=report_head, broken=broken
+    )
 
 
 async def _unchained(session: AsyncSession, links: int) -> BrokenLink:
@@ -344,7 +430,9 @@ def _missing_head(noted: Head, links: int) -> BrokenLink:
     )
 
 
-async def verify_database(db: Database, expected_head: Head | None = None) -> ChainReport:
+async def verify_database(
+    db: Database, expected_head: Head | None = None, min_reviewers: int = 1
+) -> ChainReport:
     """Verify in one read-only snapshot, which never blocks the bot's writers."""
     async with db.snapshot() as session:
-        return await verify(session, expected_head)
+        return await verify(session, expected_head, min_reviewers)

@@ -23,7 +23,7 @@ from sqlalchemy import and_, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import chain
-from storage.cases import ReceiptKey, new_object_id, reply_channel
+from storage.cases import ReceiptKey, is_object_id, new_object_id, reply_channel
 from storage.crypto.envelope import KeyStanza, NotARecipient, Sealed, TamperedCase, open_sealed
 from storage.crypto.events import event_auth_key, open_event, seal_event
 from storage.crypto.keys import InvalidPublicKey, KeyKind, ReviewerPrivateKey, ReviewerPublicKey
@@ -52,13 +52,24 @@ class EventKind(StrEnum):
     NOTE = "note"
     """For reviewers only: the witness's key never opens one."""
     REPLY = "reply"
+    SAME_PERSON = "same_person"
+    """A reviewer's word on a same-person grouping (storage.sameperson): these cases concern
+    one person. For reviewers only, like a note."""
+    NOT_SAME_PERSON = "not_same_person"
+    """A reviewer's word that these cases do not concern one person: never group them."""
 
 
+SAME_PERSON_KINDS = frozenset({EventKind.SAME_PERSON, EventKind.NOT_SAME_PERSON})
 FOR_WITNESS = frozenset({EventKind.STATUS, EventKind.REPLY})
 
 
 class UnknownCase(Exception):
     """No case with this id is stored."""
+
+
+class PurgedCase(UnknownCase):
+    """The case's report was purged from the server (storage.retention): reviewers' exports
+    hold it; its events remain, but nothing can be appended without its reply key."""
 
 
 class InvalidEvent(ValueError):
@@ -76,9 +87,13 @@ class EventDocument:
     day: dt.date
     status: str | None = None
     text: str | None = None
+    others: tuple[str, ...] = ()
+    """For a same-person decision: the other cases it names besides `case_id`."""
 
     def to_json(self, event_id: str) -> dict[str, Any]:
+        extra = {"others": list(self.others)} if self.kind in SAME_PERSON_KINDS else {}
         return {
+            **extra,
             "format": EVENT_FORMAT,
             "event_id": event_id,
             "case_id": self.case_id,
@@ -106,12 +121,16 @@ class EventDocument:
                 dt.date.fromisoformat(doc["day"]),
                 doc.get("status"),
                 doc.get("text"),
+                tuple(str(o) for o in doc.get("others", [])),
             )
         except (ValueError, KeyError, TypeError):
             raise TamperedCase("the event is not one the reviewers write") from None
         if event.kind is EventKind.STATUS and event.status not in STATUSES:
             raise TamperedCase("an unknown status")
-        if event.kind is not EventKind.STATUS and not isinstance(event.text, str):
+        if event.kind in SAME_PERSON_KINDS:
+            if not event.others or not all(is_object_id(o) for o in event.others):
+                raise TamperedCase("a same-person decision without the cases it names")
+        elif event.kind is not EventKind.STATUS and not isinstance(event.text, str):
             raise TamperedCase("a note or reply without text")
         return event
 
@@ -120,6 +139,17 @@ def status_event(case_id: str, status: str, author: str, day: dt.date) -> EventD
     if status not in STATUSES:
         raise InvalidEvent(f"unknown status {status!r}; one of: {', '.join(STATUSES)}")
     return EventDocument(case_id, EventKind.STATUS, author, day, status=status)
+
+
+def same_person_event(
+    case_id: str, others: Sequence[str], same: bool, author: str, day: dt.date
+) -> EventDocument:
+    """A reviewer's decision that `case_id` and `others` concern one person (or do not)."""
+    named = tuple(sorted(set(others) - {case_id}))
+    if not named or not all(is_object_id(o) for o in named):
+        raise InvalidEvent("name at least one other case, by its id")
+    kind = EventKind.SAME_PERSON if same else EventKind.NOT_SAME_PERSON
+    return EventDocument(case_id, kind, author, day, others=named)
 
 
 def text_event(
@@ -160,6 +190,8 @@ async def case_access(session: AsyncSession, key: ReviewerPrivateKey, case_id: s
     row = (await session.execute(select(Case.form_id, Case.body).where(Case.id == case_id))).first()
     if row is None:
         raise UnknownCase(f"no case {case_id}")
+    if not row.body:
+        raise PurgedCase(f"case {case_id} was purged")
     stanzas = await _stanzas(session, case_id, key.public.key_id)
     sealed = Sealed(row.body, tuple(stanzas))
     plain = open_sealed(sealed, key, object_id=case_id, context=row.form_id)
@@ -216,6 +248,8 @@ class OpenedEvent:
     authentic: bool
     """For a reviewer: its tag proves a recipient of the case wrote it. False for a forgery
     sealed with public keys alone, and always False on the witness's side (no tag key)."""
+    seq: int | None = None
+    """Its chain position: orders events across cases (same-person decisions)."""
 
 
 async def _event_rows(session: AsyncSession, case_id: str, key_id: str) -> list[Any]:
@@ -243,7 +277,7 @@ async def read_events(
     for row in await _event_rows(session, case_id, key_id):
         if row.wrapped is None:
             if auth_key is not None:
-                opened.append(OpenedEvent(row.id, row.day, None, False))
+                opened.append(OpenedEvent(row.id, row.day, None, False, row.seq))
             continue
         stanza = KeyStanza(key_id, KeyKind.from_code(row.kind), row.wrapped)
         try:
@@ -253,9 +287,9 @@ async def read_events(
             document = EventDocument.from_json(payload, row.id, case_id)
         except (TamperedCase, NotARecipient):
             if auth_key is not None:
-                opened.append(OpenedEvent(row.id, row.day, None, False))
+                opened.append(OpenedEvent(row.id, row.day, None, False, row.seq))
             continue
-        opened.append(OpenedEvent(row.id, row.day, document, authentic))
+        opened.append(OpenedEvent(row.id, row.day, document, authentic, row.seq))
     return opened
 
 

@@ -2,7 +2,9 @@
 
 In clear: random ids, the form id, the day a case was received, key ids, a hash of the
 receipt code, the hash chain, and the sizes of sealed blobs; for each event on a case, its
-id, its case's id and its day; for each case with a reply channel, its wrapped reply key.
+id, its case's id and its day; for each case with a reply channel, its wrapped reply key;
+each case's ack locks, and once reviewers fetched it, which reviewer keys did (acks) and
+which files are its (releases).
 Everything a witness said or sent is inside `Case.body` or `AttachmentChunk.data`, sealed
 to reviewers' keys; every status, note and reply inside `Event.body`; drafts are encrypted
 with the server's draft key.
@@ -42,6 +44,10 @@ class Case(Base):
     replies (`/followup`): scrypt-derived (docs/FORMAT.md §8), or SHA-256 for cases sent
     before the reply channel. NULL for an addendum, whose code nobody is shown."""
     body: Mapped[bytes] = mapped_column(LargeBinary)
+    """Empty once the case is purged (`storage.retention`); its `Purge` row says why."""
+    ack_locks: Mapped[bytes | None] = mapped_column(LargeBinary, default=None)
+    """One SHA-256 lock per reviewer key the case is sealed to (storage.crypto.acks): an ack
+    must open one to count. NULL for a case sent before acks existed, which is never purged."""
 
 
 class WrappedKey(Base):
@@ -65,6 +71,9 @@ class Attachment(Base):
     chunk_size: Mapped[int]
     claimed: Mapped[bool] = mapped_column(default=False)
     """Set when a sealed case refers to it; unclaimed ones of expired drafts are erased."""
+    release_lock: Mapped[bytes | None] = mapped_column(LargeBinary(32), default=None)
+    """Set with `claimed`: the lock a release from the case's reviewers opens, so the file
+    is erased with its purged case. It does not say which case (a hash of a secret)."""
 
 
 class AttachmentChunk(Base):
@@ -134,3 +143,43 @@ class ReplyChannel(Base):
     case_id: Mapped[str] = mapped_column(String(32), primary_key=True)
     sealed_key: Mapped[bytes] = mapped_column(LargeBinary)
     """salt || nonce || AES-256-GCM(reply private key): docs/FORMAT.md §8."""
+
+
+class Ack(Base):
+    """A reviewer key's proof that it fetched a case (storage.crypto.acks): the secret that
+    opens that key's lock on the case row. No day is kept: only that it was fetched."""
+
+    __tablename__ = "acks"
+
+    case_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    key_id: Mapped[str] = mapped_column(String(16), primary_key=True)
+    secret: Mapped[bytes] = mapped_column(LargeBinary(32))
+
+
+class Release(Base):
+    """A reviewer's leave to erase one attachment with its case, once the case is purged.
+
+    Written with the first ack of its case: from then on the database shows which files
+    belong to which fetched case (not what they hold)."""
+
+    __tablename__ = "releases"
+
+    attachment_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    case_id: Mapped[str] = mapped_column(String(32), index=True)
+    secret: Mapped[bytes] = mapped_column(LargeBinary(32))
+
+
+class Purge(Base):
+    """The tombstone of a purged case body: when, and the acks that justified it.
+
+    `verify` accepts an empty case body only with a tombstone whose acks open the locks the
+    case's chain link covers; a body deleted any other way is reported as deleted."""
+
+    __tablename__ = "purges"
+
+    case_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    day: Mapped[dt.date]
+    acks: Mapped[bytes] = mapped_column(LargeBinary)
+    """key id → ack secret, in `storage.crypto.acks.pack_keyed`'s layout."""
+    files: Mapped[int] = mapped_column(default=0)
+    """Attachments erased with the body."""

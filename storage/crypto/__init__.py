@@ -1,4 +1,4 @@
-"""All of Kuager's cryptography, in six modules a cryptographer can read in one sitting.
+"""All of Kuager's cryptography, in seven modules a cryptographer can read in one sitting.
 
 Nothing outside this package touches a cipher, a key or a nonce (a test holds the rule:
 no `cryptography.hazmat` import and no `AESGCM` elsewhere in the product). The byte layouts
@@ -22,6 +22,8 @@ are specified in docs/FORMAT.md, well enough to read stored data without this co
 | `events`   | a status, note or reply: an envelope with an HMAC keyed from  | §9        |
 |            | the case's data key; witness-visible ones also to the reply   |           |
 |            | key, notes a decoy stanza                                     |           |
+| `acks`     | the ack root sealed in a case, each reviewer key's ack secret | §10       |
+|            | and its SHA-256 lock, which the server checks without a key   |           |
 
 Who can decrypt what:
 - **Cases and attachments**: only the holders of the reviewer private keys they were sealed
@@ -32,6 +34,8 @@ Who can decrypt what:
   case's receipt code, through the bot while `/followup CODE` shows it. Not the server: the
   reply private key is stored wrapped under the code's scrypt derivation, its public half only
   inside the sealed case.
+- **Acks**: the ack root only the case's reviewers (inside the body); a key's ack secret
+  becomes known to the server once that reviewer acks, and opens nothing.
 - **A draft**: the running bot, which holds the draft key and is told the witness's id by
   each Telegram update. A thief needs the draft key (the server's config) *and* the id,
   which is stored nowhere; drafts are erased on send, cancel, delete and after 72 hours.

@@ -22,6 +22,7 @@ from storage.crypto.keys import ReviewerPrivateKey
 from storage.database import Database
 from storage.export.rows import OpenedCase
 from storage.models import Case, WrappedKey
+from storage.retention import CaseAck
 
 _SECTIONS: dict[str, type] = {
     "form": dict,
@@ -66,6 +67,12 @@ class ExportTally:
     """Attachments missing, altered or not matching their hash."""
     unwritable: list[str] = field(default_factory=list)
     """Attachments this disk would not take (or that would land outside the export)."""
+    purged: int = 0
+    """Cases whose body was purged: the reviewers' earlier exports hold them."""
+    skipped_known: int = 0
+    """Cases this key had acked before, left out by `--new`."""
+    acks: list[CaseAck] = field(default_factory=list)
+    """One per case exported (sent since acks exist): the proof this key holds it."""
 
     @property
     def ok(self) -> bool:
@@ -89,6 +96,10 @@ async def open_cases(
     )
     rows = await session.stream(query)
     async for case_id, form, day, body, wrapped in rows:
+        if not body:
+            # Purged (storage.retention): nothing is left to open.
+            tally.purged += 1
+            continue
         if wrapped is None:
             tally.not_for_this_key += 1
             continue

@@ -31,6 +31,7 @@ from storage.export.layout import Layout, Table, raw_layout
 from storage.export.opening import ExportTally, Selection, open_cases
 from storage.export.rows import CaseFacts, Links, OpenedCase, Plan, in_table, rows
 from storage.export.writers import CsvFiles, Sheets, TableOut
+from storage.retention import ack_for
 
 
 class ExportFormat(StrEnum):
@@ -73,6 +74,8 @@ class ExportRequest:
     """False for `--no-attachments`: no file is decrypted or written."""
     same_person: SamePerson | None = None
     """Fills the possible-same-person column; left empty when None."""
+    skip: frozenset[str] = frozenset()
+    """Cases to leave out: those this key acked before (`--new`)."""
 
     @property
     def selection(self) -> Selection:
@@ -174,11 +177,17 @@ async def _decrypt_all(
     folder = attachments_folder(request.out)
     async with db.sessions() as session, session.begin():
         async for case in open_cases(session, private_key, tally, request.selection):
+            if case.case_id in request.skip:
+                tally.skipped_known += 1
+                continue
             files: list[str] = []
             if request.attachments:
                 files = await write_attachments(session, case, private_key, folder, tally)
             yield case, files
             tally.exported += 1
+            ack = ack_for(case.case_id, case.document, private_key.public.key_id)
+            if ack is not None:
+                tally.acks.append(ack)
             progress(1)
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from bot.casework import case_line
 from storage.casefile import CaseFile
-from storage.cases import seal_case
+from storage.cases import CaseDocument, seal_case
 from storage.database import Database
 from storage.export import OpenedCase
 from tests.bot.test_reviewer_cli import keys, kuager, public
@@ -87,6 +87,51 @@ async def test_a_case_from_before_replies_takes_notes_and_statuses_but_no_reply(
     assert "witness cannot read" in kuager("show", *args, case.case_id).stdout
 
 
+def same_columns(listed: str) -> dict[str, str]:
+    """Case id → the possible-same-person column of `kuager cases`."""
+    return {line.split("  ")[0]: line.split("  ")[7] for line in listed.splitlines()}
+
+
+async def test_a_reviewers_word_on_a_same_person_grouping_changes_what_cases_shows(
+    keys: Path, db: Database, database_url: str
+) -> None:
+    # Given one man reported twice, in Kazakh and in Russian spelling, and someone else
+    alice = [public(keys, "alice")]
+
+    def about(name: str, language: str) -> CaseDocument:
+        victim = {"name": name, "sex": "male", "age": 34}
+        return detention(language, extra={"victims": [victim]})
+
+    kazakh = await store(db, about("Махамбет Әбжан", "kk"), alice)
+    russian = await store(db, about("Махамбет Абжан", "ru"), alice)
+    other = await store(db, about("Ержан Нұрланов", "kk"), alice)
+    args = with_key(keys, database_url)
+    # Then `cases` suggests the two as one person, and not the third
+    shown = same_columns(kuager("cases", *args).stdout)
+    assert shown[kazakh.case_id].startswith("same?")
+    assert shown[kazakh.case_id] == shown[russian.case_id] and shown[other.case_id] == "-"
+    # When a reviewer confirms the grouping
+    confirmed = kuager("same", *args, kazakh.case_id, russian.case_id, "--confirm")
+    assert confirmed.returncode == 0, confirmed.stderr
+    assert "same_person" in confirmed.stdout and "witness" not in confirmed.stdout
+    # Then both show it confirmed, and `show` says so with the other case
+    shown = same_columns(kuager("cases", *args).stdout)
+    assert shown[kazakh.case_id].startswith("same=") and shown[russian.case_id].startswith("same=")
+    detail = kuager("show", *args, kazakh.case_id).stdout
+    assert "same person (confirmed by a reviewer, group" in detail
+    assert f"cases {russian.case_id}" in detail
+    assert f"confirmed same person with {russian.case_id}" in detail
+    # When another reviewer's later word rejects it
+    rejected = kuager("same", *args, russian.case_id, kazakh.case_id, "--reject")
+    assert rejected.returncode == 0, rejected.stderr
+    # Then `cases` no longer groups them
+    shown = same_columns(kuager("cases", *args).stdout)
+    assert shown == {kazakh.case_id: "-", russian.case_id: "-", other.case_id: "-"}
+    # And a decision that names no other case is refused in one line
+    alone = kuager("same", *args, kazakh.case_id, kazakh.case_id, "--confirm")
+    assert alone.returncode == 2 and "other case" in alone.stderr
+
+
 def test_a_case_line_names_the_missing_un_elements_and_urgency() -> None:
     document = {
         "answers": {"full_name": "Махамбет Әбжан", "narrative": "Кеше түнде үйінен алып кетті"},
@@ -97,4 +142,5 @@ def test_a_case_line_names_the_missing_un_elements_and_urgency() -> None:
     fields = case_line(CaseFile(case)).split("  ")
     assert fields[:5] == ["c" * 32, "2022-01-09", "missing_person", "new", "URGENT"]
     assert fields[5].startswith("missing:") and "last_seen_when" in fields[5]
-    assert fields[6] == "group:abababab" and fields[7] == "Кеше түнде үйінен алып кетті"
+    assert fields[6] == "group:abababab" and fields[7] == "-"
+    assert fields[8] == "Кеше түнде үйінен алып кетті"

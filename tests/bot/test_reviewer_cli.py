@@ -366,6 +366,7 @@ async def test_forged_cases_reach_neither_outside_the_export_nor_the_terminal(
     modes = {p.relative_to(export).as_posix(): p.stat().st_mode & 0o777 for p in export.rglob("*")}
     assert modes == {
         "cases.xlsx": 0o600,
+        "cases.xlsx.acks.json": 0o600,
         "cases_attachments": 0o700,
         case_folder: 0o700,
         f"{case_folder}/01_bashrc": 0o600,

@@ -22,7 +22,7 @@ from storage.crypto.keys import ReviewerPrivateKey, lock_private_key
 from storage.database import Database
 from storage.events import witness_events
 from storage.models import Case, Event
-from tests.e2e.harness import running_bot
+from tests.e2e.harness import RunningBot, Witness, running_bot
 from tests.e2e.seizure import leaks, opened_rows
 from tests.e2e.test_seizure import answer_with_canaries
 from tests.e2e.test_wipe import wipe
@@ -63,6 +63,18 @@ async def only_case(database_url: str) -> str:
     return case_id
 
 
+async def kazakh_report(bot: RunningBot) -> tuple[Witness, list[str], str]:
+    """A detention report sent in Kazakh: the witness, its canaries, the receipt's text."""
+    witness = bot.witness("kk")
+    await witness.command("/start")
+    for code in ("kk", "yes", "detention"):
+        await witness.tap(code)
+    canaries = await answer_with_canaries(witness, "KK")
+    await witness.act("s")
+    receipt = next(t for t in witness.texts() if t.startswith("Сақталды."))
+    return witness, canaries, receipt
+
+
 async def test_a_kazakh_witness_reads_a_russian_reply_that_nobody_else_can(
     standin: BotApiStandin, database_url: str, reviewer_key: ReviewerPrivateKey, tmp_path: Path
 ) -> None:
@@ -72,13 +84,7 @@ async def test_a_kazakh_witness_reads_a_russian_reply_that_nobody_else_can(
     async with running_bot(standin, database_url, reviewer_key) as bot:
         # Given a witness who sent a detention report in Kazakh and got a receipt that says
         # answers come back through the code, never pushed
-        witness = bot.witness("kk")
-        await witness.command("/start")
-        for code in ("kk", "yes", "detention"):
-            await witness.tap(code)
-        canaries = await answer_with_canaries(witness, "KK")
-        await witness.act("s")
-        receipt = next(t for t in witness.texts() if t.startswith("Сақталды."))
+        witness, canaries, receipt = await kazakh_report(bot)
         assert "тексерушілердің жауабын оқи аласыз" in receipt
         assert "Бот сізге өзі бірінші жазбайды" in receipt
         found = CODE.search(receipt)
