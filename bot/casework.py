@@ -277,7 +277,7 @@ def cmd_same(
     def events(case_id: str, author: str) -> list[EventDocument]:
         return [same_person_event(case_id, args.others, args.confirm, author, today)]
 
-    return _run(_record(database_url, key, args.case, events, reviewers, today))
+    return _run(_record(database_url, key, args.case, events, reviewers, today), database_url)
 
 
 def cmd_note(

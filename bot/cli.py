@@ -97,7 +97,11 @@ HELP: dict[str, Command] = {
         "Record the acks an export wrote (<out>.acks.json) on the live database, when that "
         "export ran on a copy: the server may then purge the cases its reviewers hold "
         "([retention] keep_days, min_reviewers).",
-        ((0, "acks recorded"), (1, "some ack was refused or the database could not be written"), USAGE),
+        (
+            (0, "acks recorded"),
+            (1, "some ack was refused or the database could not be written"),
+            USAGE,
+        ),
     ),
     "same": Command(
         "confirm or reject that cases concern the same person",

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import dataclasses
 import datetime as dt
 import os
 from collections.abc import Coroutine
@@ -221,7 +220,7 @@ def cmd_ack(args: argparse.Namespace, database_url: str) -> int:
         return fail(f"ack file {args.file} not found")
     except InvalidAckFile as exc:
         return fail(str(exc))
-    return _run(_ack(database_url, acks))
+    return _run(_ack(database_url, acks), database_url)
 
 
 async def _ack(database_url: str, acks: AckFile) -> int:
