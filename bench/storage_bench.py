@@ -29,9 +29,10 @@ from typing import Any
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from storage import schema
-from storage.cases import CaseDocument, seal_case
+from storage.cases import CaseDocument, ReceiptKey, seal_case
 from storage.crypto.envelope import seal
 from storage.crypto.keys import KeyKind, ReviewerPrivateKey
+from storage.crypto.reply import ReceiptSecret
 from storage.crypto.stream import CHUNK_SIZE, ChunkSealer
 from storage.database import Database
 from storage.export import ExportFormat
@@ -145,10 +146,15 @@ for _line in open("/proc/self/status"):
 """
 
 
-def run_child(code: str, *args: str) -> tuple[float, str]:
-    """(peak RSS in MiB, stdout) of a fresh interpreter running `code`: its own peak only."""
+def run_child(code: str, *args: str, tree: Path | None = None) -> tuple[float, str]:
+    """(peak RSS in MiB, stdout) of a fresh interpreter running `code`: its own peak only.
+
+    With `tree`, the interpreter imports Kuager from that checkout (`python -c` puts its working
+    folder first on the path, before the editable install), to compare two versions in one run.
+    """
     done = subprocess.run(
         [sys.executable, "-c", code + _REPORT_RSS, *args],
+        cwd=tree,
         check=True,
         capture_output=True,
         text=True,
@@ -198,13 +204,22 @@ def bench_attachment_memory(megabytes: int) -> None:
     )
 
 
+def bench_receipt() -> ReceiptKey:
+    """A receipt as the bot issues it, its scrypt output drawn at random instead: one scrypt
+    (~80 ms, on purpose) per case would make filling 100,000 cases take hours, and the export
+    measured here never derives one."""
+    return ReceiptKey("BENCH", ReceiptSecret(os.urandom(32)))
+
+
 async def fill(db: Database, key: ReviewerPrivateKey, cases: int) -> float:
     await schema.upgrade(db)
     doc, start, batch = document(), time.perf_counter(), 1000
     for offset in range(0, cases, batch):
         async with db.transaction() as session:
             for _ in range(min(batch, cases - offset)):
-                await seal_case(session, doc, [key.public], today=dt.date(2022, 1, 9))
+                await seal_case(
+                    session, doc, [key.public], today=dt.date(2022, 1, 9), receipt=bench_receipt()
+                )
     return time.perf_counter() - start
 
 
@@ -229,7 +244,7 @@ asyncio.run(main())
 """
 
 
-def bench_export(cases: int) -> None:
+def bench_export(cases: int, baseline: Path | None = None, rounds: int = 1) -> None:
     key = ReviewerPrivateKey.generate()
     with tempfile.TemporaryDirectory() as folder:
         url = str(Path(folder) / "bench.db")
@@ -243,25 +258,39 @@ def bench_export(cases: int) -> None:
 
         fill_seconds = asyncio.run(prepare())
         emit(
-            {"bench": "seal_and_store", "cases": cases, "cases_per_s": round(cases / fill_seconds)}
+            {
+                "bench": "seal_and_store",
+                "cases": cases,
+                "cases_per_s": round(cases / fill_seconds),
+                "receipt_scrypt": "skipped (bench_receipt)",
+            }
         )
         idle = child_peak_rss_mb("import storage.export, storage.database, handlers.export_layout")
+        trees: list[tuple[str, Path | None]] = [("this", None)]
+        if baseline is not None:
+            trees.append(("baseline", baseline))
         for fmt in (ExportFormat.JSONL, ExportFormat.CSV, ExportFormat.XLSX):
-            out = Path(folder) / f"out.{fmt.value}"
-            peak, stdout = run_child(_EXPORT, url, key.raw.hex(), str(out), fmt.value)
-            result = json.loads(stdout)
-            assert result["exported"] == cases
-            emit(
-                {
-                    "bench": "export",
-                    "format": fmt.value,
-                    "cases": cases,
-                    "cases_per_s": round(cases / result["seconds"]),
-                    "peak_rss_mb": round(peak, 1),
-                    "idle_rss_mb": round(idle, 1),
-                    "target": "none" if fmt is ExportFormat.XLSX else ">= 5000/s",
-                }
-            )
+            # This tree and the baseline alternated, `rounds` times each: the machine's load
+            # drifts, and a comparison is only fair within one stretch of it.
+            for _ in range(rounds):
+                for name, tree in trees:
+                    out = Path(folder) / f"out.{fmt.value}"
+                    args = (url, key.raw.hex(), str(out), fmt.value)
+                    peak, stdout = run_child(_EXPORT, *args, tree=tree)
+                    result = json.loads(stdout)
+                    assert result["exported"] == cases
+                    emit(
+                        {
+                            "bench": "export",
+                            "tree": name,
+                            "format": fmt.value,
+                            "cases": cases,
+                            "cases_per_s": round(cases / result["seconds"]),
+                            "peak_rss_mb": round(peak, 1),
+                            "idle_rss_mb": round(idle, 1),
+                            "target": "none" if fmt is ExportFormat.XLSX else ">= 5000/s",
+                        }
+                    )
 
 
 def main() -> None:
@@ -271,6 +300,13 @@ def main() -> None:
     )
     parser.add_argument("--cases", type=int, default=100_000)
     parser.add_argument("--mb", type=int, default=200)
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        help="another checkout of Kuager (say, `git worktree add /tmp/base main`): its export "
+        "runs alternately with this one's, on the same database",
+    )
+    parser.add_argument("--rounds", type=int, default=1, help="exports per format and tree")
     args = parser.parse_args()
     emit(
         {
@@ -285,7 +321,7 @@ def main() -> None:
         bench_attachment_speed(args.mb)
         bench_attachment_memory(args.mb)
     if args.which in ("export", "all"):
-        bench_export(args.cases)
+        bench_export(args.cases, args.baseline, args.rounds)
 
 
 if __name__ == "__main__":

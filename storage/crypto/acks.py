@@ -42,7 +42,7 @@ def new_ack_root() -> bytes:
 
 def _mac(root: bytes, domain: bytes, *parts: str) -> bytes:
     message = domain + b"\x00".join(p.encode("ascii") for p in parts)
-    return hmac.new(root, message, hashlib.sha256).digest()
+    return hmac.digest(root, message, "sha256")
 
 
 def ack_secret(root: bytes, case_id: str, key_id: str) -> bytes:

@@ -26,7 +26,14 @@ from storage.export.layout import (
 )
 from storage.export.opening import ExportTally, Selection, count_cases, open_cases
 from storage.export.rows import OpenedCase
-from storage.export.run import ExportFormat, ExportRequest, Person, SamePerson, export_cases
+from storage.export.run import (
+    ExportFormat,
+    ExportRequest,
+    Person,
+    SamePerson,
+    export_cases,
+    tables_in_memory,
+)
 
 __all__ = [
     "Column",
@@ -49,4 +56,5 @@ __all__ = [
     "export_cases",
     "open_cases",
     "raw_layout",
+    "tables_in_memory",
 ]

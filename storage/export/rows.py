@@ -27,8 +27,6 @@ class OpenedCase:
     form_id: str
     received_day: dt.date
     document: dict[str, Any]
-    sealed_text: bytes = b""
-    """The document as it was sealed (JSON): spilled as is, not encoded again."""
 
     @cached_property
     def answers(self) -> dict[str, Any]:

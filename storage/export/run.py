@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import io
 import json
+import marshal
 import os
 import struct
 import tempfile
@@ -20,7 +22,8 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, Protocol
+from zipfile import ZIP_DEFLATED, ZipFile
 
 from storage.crypto.keys import ReviewerPrivateKey
 from storage.database import Database
@@ -30,7 +33,7 @@ from storage.export.files import attachments_folder, write_attachments
 from storage.export.layout import Layout, Table, raw_layout
 from storage.export.opening import ExportTally, Selection, open_cases
 from storage.export.rows import CaseFacts, Links, OpenedCase, Plan, in_table, rows
-from storage.export.writers import CsvFiles, Sheets, TableOut
+from storage.export.writers import CsvFiles, Sheets, TableOut, csv_file, csv_name
 from storage.retention import ack_for
 
 
@@ -85,8 +88,10 @@ class ExportRequest:
 class _Spill:
     """Decrypted cases on their way to a spreadsheet, in a deleted temporary file.
 
-    Each record is the case's clear facts (JSON) and its document exactly as it was sealed,
-    each behind its length: re-encoding 100,000 documents would cost a sixth of the export.
+    Each record is the case's clear facts and its parsed document in `marshal`'s format, behind
+    its length: it reads back in under half the time JSON takes, and the document holds only
+    what JSON gave (dicts, lists, strings, numbers). The file is this process's own, unnamed,
+    written and read in one run, so marshal's lack of a stable or defended format is no matter.
     """
 
     def __init__(self, folder: Path) -> None:
@@ -98,23 +103,21 @@ class _Spill:
         self._file.close()
 
     def add(self, case: OpenedCase, files: list[str]) -> None:
-        facts = [case.case_id, case.form_id, case.received_day.isoformat(), files]
-        head = json.dumps(facts, ensure_ascii=False).encode("utf-8")
-        text = case.sealed_text or json.dumps(case.document).encode("utf-8")
-        self._file.write(_LENGTHS.pack(len(head), len(text)) + head + text)
+        day = case.received_day.toordinal()
+        record = marshal.dumps((case.case_id, case.form_id, day, files, case.document))
+        self._file.write(_LENGTH.pack(len(record)) + record)
         self.forms[case.form_id] += 1
 
     def cases(self) -> Iterator[tuple[OpenedCase, list[str]]]:
         self._file.seek(0)
         read = self._file.read
-        while lengths := read(_LENGTHS.size):
-            head, text = _LENGTHS.unpack(lengths)
-            case_id, form_id, day, files = json.loads(read(head))
-            document = json.loads(read(text))
-            yield OpenedCase(case_id, form_id, dt.date.fromisoformat(day), document), files
+        while length := read(_LENGTH.size):
+            (size,) = _LENGTH.unpack(length)
+            case_id, form_id, day, files, document = marshal.loads(read(size))  # noqa: S302
+            yield OpenedCase(case_id, form_id, dt.date.fromordinal(day), document), files
 
 
-_LENGTHS = struct.Struct("<II")
+_LENGTH = struct.Struct("<I")
 
 
 async def export_cases(
@@ -191,7 +194,7 @@ async def _decrypt_all(
             progress(1)
 
 
-def _people(spill: _Spill, layout: Layout, links: Links) -> Iterator[Person]:
+def _people(spill: _Cases, layout: Layout, links: Links) -> Iterator[Person]:
     for case, files in spill.cases():
         facts = CaseFacts(case, files, layout, links)
         if layout.form(case.form_id).addition or case.form_id not in layout.forms:
@@ -207,14 +210,39 @@ def _widths(layout: Layout, table: Table) -> list[int]:
     return [c.width for c in columns]
 
 
+class _Cases(Protocol):
+    """Decrypted cases waiting for the tables: spilled to a file, or held by the desk."""
+
+    forms: Counter[str]
+
+    def cases(self) -> Iterator[tuple[OpenedCase, list[str]]]: ...
+
+
+class _Held:
+    """Cases the desk already holds decrypted in memory (no attachments written)."""
+
+    def __init__(self, cases: Sequence[OpenedCase]) -> None:
+        self._cases = cases
+        self.forms = Counter(case.form_id for case in cases)
+
+    def cases(self) -> Iterator[tuple[OpenedCase, list[str]]]:
+        return ((case, []) for case in self._cases)
+
+
+def _tables(layout: Layout, cases: _Cases) -> list[Table]:
+    return [
+        t for t in layout.tables if t.always or any(in_table(layout, t, f) for f in cases.forms)
+    ]
+
+
 def _write_tables(
     request: ExportRequest, layout: Layout, spill: _Spill, links: Links, out: IO[Any]
 ) -> None:
-    tables = [
-        t for t in layout.tables if t.always or any(in_table(layout, t, f) for f in spill.forms)
-    ]
+    tables = _tables(layout, spill)
     if request.format is ExportFormat.XLSX:
-        sheets = Sheets()
+        folder = request.out.parent
+        # Each is closed once its sheet is zipped (writers._Zipper).
+        sheets = Sheets(lambda: tempfile.TemporaryFile("w+b", dir=folder))  # noqa: SIM115
         _fill(
             tables,
             layout,
@@ -225,20 +253,66 @@ def _write_tables(
         sheets.save(out)
         return
     main = layout.tables[0].key
-    files = CsvFiles(request.out, main, out)
-    with contextlib.closing(files):
+    with contextlib.ExitStack() as stack:
+
+        def open_table(table: Table) -> IO[str]:
+            if table.key == main:
+                return out
+            return stack.enter_context(csv_file(csv_name(request.out, main, table)))
+
+        files = CsvFiles(open_table)
         _fill(tables, layout, spill, links, {t.key: files.table(t) for t in tables})
+
+
+def tables_in_memory(
+    cases: Sequence[OpenedCase],
+    format: ExportFormat,
+    layout: Layout,
+    same_person: SamePerson | None = None,
+    name: str = "cases",
+) -> bytes:
+    """The tables of cases already decrypted, as an XLSX workbook or a ZIP of CSV files
+    (`name.csv`, `name_people.csv`, ...), built in memory: the desk's download, which must leave
+    nothing decrypted on the disk but what the reviewer's browser saves."""
+    held, links = _Held(cases), Links()
+    for case in cases:
+        links.count(case, layout)
+    if same_person is not None:
+        links.same_person = same_person(list(_people(held, layout, links)))
+    tables, built = _tables(layout, held), io.BytesIO()
+    if format is ExportFormat.XLSX:
+        sheets = Sheets(io.BytesIO)
+        _fill(
+            tables,
+            layout,
+            held,
+            links,
+            {t.key: sheets.table(t, _widths(layout, t)) for t in tables},
+        )
+        sheets.save(built)
+        return built.getvalue()
+    if format is not ExportFormat.CSV:
+        raise ValueError(f"no tables in {format}")
+    main, texts = layout.tables[0].key, {t.key: io.StringIO(newline="") for t in tables}
+    files = CsvFiles(lambda table: texts[table.key])
+    _fill(tables, layout, held, links, {t.key: files.table(t) for t in tables})
+    out = Path(f"{name}.csv")
+    with ZipFile(built, "w", ZIP_DEFLATED) as archive:
+        for table in tables:
+            text = texts[table.key].getvalue().encode("utf-8-sig")
+            archive.writestr(csv_name(out, main, table).name, text)
+    return built.getvalue()
 
 
 def _fill(
     tables: list[Table],
     layout: Layout,
-    spill: _Spill,
+    cases: _Cases,
     links: Links,
     outs: Mapping[str, TableOut],
 ) -> None:
     plan = Plan(layout)
-    for case, files in spill.cases():
+    for case, files in cases.cases():
         facts = CaseFacts(case, files, layout, links)
         for table in tables:
             target = outs[table.key]

@@ -2,25 +2,34 @@
 
 Both defuse every cell and header that would start a formula — a witness's text is untrusted
 input, and `=HYPERLINK(...)` in a reviewer's Excel is an attack on the reviewer — and escape
-characters that act on a terminal or hide text. A workbook is streamed sheet by sheet to
-temporary files (write-only mode), so 100,000 cases do not sit in memory; its header is bold
-and frozen, its columns have widths, and every sheet has an autofilter.
+characters that act on a terminal or hide text. A workbook is streamed sheet by sheet (write-only
+mode), so 100,000 cases do not sit in memory; its header is bold and frozen, its columns have
+widths, and every sheet has an autofilter.
+
+Where the rows wait until the workbook is zipped is the caller's choice (`Scratch`): openpyxl
+would put each sheet in a named file in the system's temporary folder, decrypted rows outside
+the folder the reviewer chose, left behind by a crash. Here `kuager export` gives unnamed files in
+the export's own folder (gone from the disk as soon as they are made) and the desk gives memory.
 """
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import datetime as dt
 import os
-from collections.abc import Sequence
+import shutil
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import IO, Any, Protocol
+from zipfile import ZIP_DEFLATED, ZipFile
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._writer import WorksheetWriter
+from openpyxl.writer.excel import ExcelWriter
 
 from storage.defuse import cell_text, defuse, inside, one_line, private_file, sheet_title
 from storage.export.cells import CellValue
@@ -36,11 +45,17 @@ class TableOut(Protocol):
     def append(self, values: Sequence[CellValue]) -> None: ...
 
 
+Scratch = Callable[[], IO[bytes]]
+"""A new, empty, readable and writable binary file for one sheet's rows until the workbook is
+zipped: `tempfile.TemporaryFile` in the export's folder, or `io.BytesIO`."""
+
+
 class Sheets:
     """An XLSX workbook in write-only mode, one sheet per table, written as rows come."""
 
-    def __init__(self) -> None:
+    def __init__(self, scratch: Scratch) -> None:
         self.book = Workbook(write_only=True)
+        self._scratch = scratch
         self._titles: set[str] = set()
         self._sheets: dict[str, _SheetOut] = {}
 
@@ -49,6 +64,10 @@ class Sheets:
         for number, width in enumerate(widths, start=1):
             sheet.column_dimensions[get_column_letter(number)].width = min(width, _MAX_WIDTH)
         sheet.freeze_panes = "A2"
+        # openpyxl makes this writer, on a named temporary file, at the first row; made here
+        # first (after the widths and frozen row, which its top part writes), it writes to ours.
+        sheet._writer = WorksheetWriter(sheet, out=self._scratch())
+        sheet._writer.write_top()
         header = []
         for text in table.headers():
             cell = WriteOnlyCell(sheet, value=one_line(text))
@@ -62,7 +81,28 @@ class Sheets:
     def save(self, out: IO[bytes]) -> None:
         for sheet in self._sheets.values():
             sheet.filter_all()
-        self.book.save(out)
+        with ZipFile(out, "w", ZIP_DEFLATED, allowZip64=True) as archive:
+            _Zipper(self.book, archive).save()
+
+
+class _Zipper(ExcelWriter):  # type: ignore[misc]  # openpyxl has no type information
+    """openpyxl's writer, taking each sheet from its scratch file instead of a named file
+    (`ZipFile.write` needs a name; our scratch files have none)."""
+
+    def write_worksheet(self, ws: Any) -> None:
+        ws._drawing = SpreadsheetDrawing()
+        ws._drawing.charts = ws._charts
+        ws._drawing.images = ws._images
+        if not ws.closed:
+            ws.close()
+        writer = ws._writer
+        ws._rels = writer._rels
+        scratch: IO[bytes] = writer.out
+        scratch.seek(0)
+        with self._archive.open(ws.path[1:], "w", force_zip64=True) as member:
+            shutil.copyfileobj(scratch, member, 1 << 20)
+        scratch.close()
+        self.manifest.append(ws)
 
 
 class _SheetOut:
@@ -117,36 +157,34 @@ def _csv_cell(value: CellValue, seen: dict[str, str]) -> str:
     return str(value)
 
 
-class CsvFiles:
-    """A CSV file per table: the Cases table is the file the reviewer named, every other
-    table `<name>_<table>.csv` beside it. UTF-8 with a BOM: Excel otherwise shows Cyrillic
-    and Kazakh letters as mojibake."""
+def csv_name(out: Path, main: str, table: Table) -> Path:
+    """The Cases table is the file the reviewer named, every other table
+    `<name>_<table>.csv` beside it."""
+    if table.key == main:
+        return out
+    name = f"{out.stem}_{table.key}{out.suffix or '.csv'}"
+    return inside(out.parent, out.with_name(name))
 
-    def __init__(self, out: Path, main: str, main_handle: IO[str]) -> None:
-        self._out, self._main, self._main_handle = out, main, main_handle
-        self._stack = contextlib.ExitStack()
+
+class CsvFiles:
+    """A CSV text per table, each written to what `open_table` gives for it (a file, or memory
+    to be zipped). Files are UTF-8 with a BOM: Excel otherwise shows Cyrillic and Kazakh letters
+    as mojibake."""
+
+    def __init__(self, open_table: Callable[[Table], IO[str]]) -> None:
+        self._open = open_table
         self._seen: dict[str, str] = {}
 
-    def path(self, table: Table) -> Path:
-        if table.key == self._main:
-            return self._out
-        name = f"{self._out.stem}_{table.key}{self._out.suffix or '.csv'}"
-        return inside(self._out.parent, self._out.with_name(name))
-
     def table(self, table: Table) -> TableOut:
-        if table.key == self._main:
-            handle = self._main_handle
-        else:
-            handle = self._stack.enter_context(
-                os.fdopen(private_file(self.path(table)), "w", encoding="utf-8-sig", newline="")
-            )
-        writer = csv.writer(handle, lineterminator="\r\n")
+        writer = csv.writer(self._open(table), lineterminator="\r\n")
         # A header is ours, but defused like a cell all the same.
         writer.writerow([defuse(one_line(h)) for h in table.headers()])
         return _CsvOut(writer, self._seen)
 
-    def close(self) -> None:
-        self._stack.close()
+
+def csv_file(path: Path) -> IO[str]:
+    """A CSV file readable by the reviewer alone, as every file of an export is."""
+    return os.fdopen(private_file(path), "w", encoding="utf-8-sig", newline="")
 
 
 class _CsvOut:

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
+import io
 import json
+import tempfile
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +28,14 @@ from storage.defuse import (
     safe_file_name,
     sheet_title,
 )
-from storage.export import ExportFormat, ExportRequest, export_cases
+from storage.export import (
+    ExportFormat,
+    ExportRequest,
+    ExportTally,
+    export_cases,
+    open_cases,
+    tables_in_memory,
+)
 from storage.models import Case
 from tests.storage.cases import (
     NARRATIVES,
@@ -462,3 +473,82 @@ async def test_an_attachment_already_exported_is_not_decrypted_again_unless_it_c
         redone = await export_cases(db, reviewer_key, request)
         assert (redone.attachments, redone.already) == (1, 0)
         assert written.read_bytes() == PHOTO
+
+
+async def test_xlsx_rows_wait_in_no_named_file_nor_in_the_system_temporary_folder(
+    db: Database,
+    reviewer_key: ReviewerPrivateKey,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """openpyxl keeps a sheet's rows in a named file in the system's temporary folder until it
+    zips the workbook: decrypted text outside the folder the reviewer chose, left there by a
+    crash. Looked at while the sheets are being written, the disk holds none of it anywhere."""
+    system_temp = tmp_path / "system_temp"
+    system_temp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(system_temp))
+    canary = "CANARY-SHEET-ROWS-7c1e"
+    for _ in range(3):
+        await store(db, detention("en", narrative=canary), [reviewer_key.public])
+    seen: list[set[str]] = []
+
+    def look_at_the_disk(answers: Any) -> tuple[str, ...]:
+        # Called for each case's Cases row, after the cases before it were written out: the
+        # named files then are the (still empty) workbook and the database's own.
+        seen.append(
+            {
+                str(path.relative_to(tmp_path))
+                for path in tmp_path.rglob("*")
+                if path.is_file() and not path.name.startswith("kuager.db")
+            }
+        )
+        return ()
+
+    watched = dataclasses.replace(LAYOUT.forms["detention"], un_gaps=look_at_the_disk)
+    layout = dataclasses.replace(LAYOUT, forms={**LAYOUT.forms, "detention": watched})
+    out = tmp_path / "export" / "cases.xlsx"
+    out.parent.mkdir()
+    tally = await export_cases(
+        db, reviewer_key, ExportRequest(out, ExportFormat.XLSX, layout=layout)
+    )
+    assert tally.exported == 3
+    assert seen == [{"export/cases.xlsx"}] * 3
+    assert list(system_temp.iterdir()) == []
+    assert [p.name for p in out.parent.iterdir()] == ["cases.xlsx"]
+    book = openpyxl.load_workbook(out)
+    cells = [cell for sheet in book.worksheets for row in sheet.values for cell in row]
+    assert cells.count(canary) == 3
+
+
+async def test_tables_in_memory_are_the_export_s_tables_and_touch_no_disk(
+    db: Database,
+    reviewer_key: ReviewerPrivateKey,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The desk's download: the same tables as `kuager export`, built without a file."""
+    system_temp = tmp_path / "system_temp"
+    system_temp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(system_temp))
+    await three_languages(db, reviewer_key)
+    tally = ExportTally()
+    async with db.sessions() as session:
+        opened = [case async for case in open_cases(session, reviewer_key, tally)]
+    out = tmp_path / "export" / "cases.csv"
+    out.parent.mkdir()
+    await export_cases(db, reviewer_key, ask(out, ExportFormat.CSV))
+    on_disk = {p.name: p.read_bytes() for p in out.parent.iterdir()}
+    before = files_under(tmp_path)
+
+    zipped = tables_in_memory(opened, ExportFormat.CSV, LAYOUT)
+    workbook = tables_in_memory(opened, ExportFormat.XLSX, LAYOUT)
+
+    assert files_under(tmp_path) == before
+    with zipfile.ZipFile(io.BytesIO(zipped)) as archive:
+        assert {name: archive.read(name) for name in archive.namelist()} == on_disk
+    book = openpyxl.load_workbook(io.BytesIO(workbook))
+    header, *rows = book.worksheets[0].values
+    csv_rows = read_csv(out)
+    assert list(header) == list(csv_rows[0])
+    assert {row[0] for row in rows} == {row[header[0]] for row in csv_rows}
+    assert len(rows) == 3
