@@ -170,6 +170,16 @@ def pick(cases: Iterable[DeskCase], chosen: CaseFilter) -> list[DeskCase]:
     return admitted
 
 
+def documents_of(shown: Iterable[DeskCase], opened: Iterable[OpenedCase]) -> list[OpenedCase]:
+    """The decrypted documents behind the listed cases, each with its follow-ups, in the order
+    `kuager export` walks them (day, then id): what the list's download holds, and no more."""
+    wanted = {case.case_id for case in shown}
+    wanted |= {f.case_id for case in shown for f in case.followups}
+    chosen = [case for case in opened if case.case_id in wanted]
+    chosen.sort(key=lambda case: (case.received_day, case.case_id))
+    return chosen
+
+
 def count(cases: Sequence[DeskCase], shown: Sequence[DeskCase]) -> Counts:
     return Counts(
         total=len(cases),

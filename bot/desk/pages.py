@@ -7,6 +7,7 @@ host, the session, and for a POST the Origin and CSRF token, before any of these
 from __future__ import annotations
 
 from importlib import resources
+from urllib.parse import urlencode
 
 from aiohttp import web
 
@@ -64,10 +65,12 @@ async def list_cases(request: web.Request) -> web.StreamResponse:
     chosen, bad = CaseFilter.from_query(request.query)
     everything = with_statuses(vault.cases(), await vault.statuses())
     shown = pick(everything, chosen)
+    query = urlencode(chosen.as_query())
     return render(
         request,
         "cases.html",
         cases=shown,
+        download_query=f"?{query}" if query else "",
         counts=count(everything, shown),
         chosen=chosen,
         bad_dates=bool(bad),

@@ -64,6 +64,14 @@ COL_WORDS = N_("First words")
 NO_CASES = N_("No case matches these filters.")
 # TRANSLATORS: Reviewer's desk: before the links that download the listed cases as a spreadsheet.
 DOWNLOAD_THESE = N_("Download these cases:")
+# TRANSLATORS: Reviewer's desk: link after "Download these cases:" for one Excel workbook.
+DOWNLOAD_XLSX = N_("spreadsheet (XLSX)")
+# TRANSLATORS: Reviewer's desk: link after "Download these cases:" for a ZIP of CSV tables.
+DOWNLOAD_CSV = N_("CSV tables (ZIP)")
+# TRANSLATORS: Reviewer's desk: under the download links. The downloaded file is decrypted.
+DOWNLOAD_CARE = N_(
+    "The file holds what witnesses wrote, decrypted: keep it where only you can read it."
+)
 
 # TRANSLATORS: Reviewer's desk, a case: the line under its heading. {day} is a date, {language}
 # the name of the language the witness wrote in.

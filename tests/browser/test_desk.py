@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import openpyxl
 from playwright.async_api import Page
 
 from handlers import texts
@@ -62,6 +63,19 @@ async def test_a_reviewer_filters_searches_and_reads_a_kazakh_case_in_russian(
         rows = page.locator("tr.case")
         assert await rows.count() == 1
         assert "1 из 2 дел" in await page.inner_text("#counts")
+
+        # And downloads what the list shows, as the export's workbook in the interface's language
+        async with page.expect_download() as started:
+            await page.click("#export a[href*='cases.xlsx']")
+        download = await started.value
+        assert re.fullmatch(r"kuager-cases-[0-9-]+\.xlsx", download.suggested_filename)
+        saved = tmp_path / download.suggested_filename
+        await download.save_as(saved)
+        book = openpyxl.load_workbook(saved)
+        assert book.sheetnames[:3] == ["Дела", "Люди", "РГННИ (WGEID)"]
+        cells = {str(c) for sheet in book.worksheets for row in sheet.values for c in row}
+        assert RUSSIAN_NAME in cells, "the missing-person report the list shows"
+        assert KAZAKH not in cells, "not the detention the filter left out"
         await page.click("text=Сбросить фильтры")
         await page.check("input[name=urgent]")
         await page.click("form.filters button[type=submit]")

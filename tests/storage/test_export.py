@@ -6,6 +6,7 @@ import csv
 import dataclasses
 import io
 import json
+import os
 import tempfile
 import zipfile
 from pathlib import Path
@@ -475,45 +476,55 @@ async def test_an_attachment_already_exported_is_not_decrypted_again_unless_it_c
         assert written.read_bytes() == PHOTO
 
 
-async def test_xlsx_rows_wait_in_no_named_file_nor_in_the_system_temporary_folder(
-    db: Database,
-    reviewer_key: ReviewerPrivateKey,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    """openpyxl keeps a sheet's rows in a named file in the system's temporary folder until it
-    zips the workbook: decrypted text outside the folder the reviewer chose, left there by a
-    crash. Looked at while the sheets are being written, the disk holds none of it anywhere."""
-    system_temp = tmp_path / "system_temp"
-    system_temp.mkdir()
-    monkeypatch.setattr(tempfile, "tempdir", str(system_temp))
-    canary = "CANARY-SHEET-ROWS-7c1e"
-    for _ in range(3):
-        await store(db, detention("en", narrative=canary), [reviewer_key.public])
-    seen: list[set[str]] = []
+class DiskWatch:
+    """A layout that looks at the disk while the tables are written: its UN-gaps test runs for
+    each detention case's Cases row, after the rows of the cases before it went out."""
 
-    def look_at_the_disk(answers: Any) -> tuple[str, ...]:
-        # Called for each case's Cases row, after the cases before it were written out: the
-        # named files then are the (still empty) workbook and the database's own.
-        seen.append(
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.seen: list[set[str]] = []
+        watched = dataclasses.replace(LAYOUT.forms["detention"], un_gaps=self._look)
+        self.layout = dataclasses.replace(LAYOUT, forms={**LAYOUT.forms, "detention": watched})
+
+    def _look(self, answers: Any) -> tuple[str, ...]:
+        self.seen.append(
             {
-                str(path.relative_to(tmp_path))
-                for path in tmp_path.rglob("*")
+                str(path.relative_to(self.root))
+                for path in self.root.rglob("*")
                 if path.is_file() and not path.name.startswith("kuager.db")
             }
         )
         return ()
 
-    watched = dataclasses.replace(LAYOUT.forms["detention"], un_gaps=look_at_the_disk)
-    layout = dataclasses.replace(LAYOUT, forms={**LAYOUT.forms, "detention": watched})
+
+@pytest.fixture
+def system_temp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The system's temporary folder, moved where the test can see into it."""
+    folder = tmp_path / "system_temp"
+    folder.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(folder))
+    return folder
+
+
+async def test_xlsx_rows_wait_in_no_named_file_nor_in_the_system_temporary_folder(
+    db: Database, reviewer_key: ReviewerPrivateKey, tmp_path: Path, system_temp: Path
+) -> None:
+    """openpyxl keeps a sheet's rows in a named file in the system's temporary folder until it
+    zips the workbook: decrypted text outside the folder the reviewer chose, left there by a
+    crash. Looked at while the sheets are being written, the disk holds none of it anywhere."""
+    canary = "CANARY-SHEET-ROWS-7c1e"
+    for _ in range(3):
+        await store(db, detention("en", narrative=canary), [reviewer_key.public])
+    watch = DiskWatch(tmp_path)
     out = tmp_path / "export" / "cases.xlsx"
     out.parent.mkdir()
     tally = await export_cases(
-        db, reviewer_key, ExportRequest(out, ExportFormat.XLSX, layout=layout)
+        db, reviewer_key, ExportRequest(out, ExportFormat.XLSX, layout=watch.layout)
     )
     assert tally.exported == 3
-    assert seen == [{"export/cases.xlsx"}] * 3
-    assert list(system_temp.iterdir()) == []
+    # The named files meanwhile: the (still empty) workbook, and the database's own.
+    assert watch.seen == [{"export/cases.xlsx"}] * 3
+    assert os.listdir(system_temp) == []
     assert [p.name for p in out.parent.iterdir()] == ["cases.xlsx"]
     book = openpyxl.load_workbook(out)
     cells = [cell for sheet in book.worksheets for row in sheet.values for cell in row]
@@ -521,15 +532,9 @@ async def test_xlsx_rows_wait_in_no_named_file_nor_in_the_system_temporary_folde
 
 
 async def test_tables_in_memory_are_the_export_s_tables_and_touch_no_disk(
-    db: Database,
-    reviewer_key: ReviewerPrivateKey,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
+    db: Database, reviewer_key: ReviewerPrivateKey, tmp_path: Path, system_temp: Path
 ) -> None:
     """The desk's download: the same tables as `kuager export`, built without a file."""
-    system_temp = tmp_path / "system_temp"
-    system_temp.mkdir()
-    monkeypatch.setattr(tempfile, "tempdir", str(system_temp))
     await three_languages(db, reviewer_key)
     tally = ExportTally()
     async with db.sessions() as session:
@@ -539,10 +544,15 @@ async def test_tables_in_memory_are_the_export_s_tables_and_touch_no_disk(
     await export_cases(db, reviewer_key, ask(out, ExportFormat.CSV))
     on_disk = {p.name: p.read_bytes() for p in out.parent.iterdir()}
     before = files_under(tmp_path)
+    watch = DiskWatch(tmp_path)
 
     zipped = tables_in_memory(opened, ExportFormat.CSV, LAYOUT)
-    workbook = tables_in_memory(opened, ExportFormat.XLSX, LAYOUT)
+    workbook = tables_in_memory(opened, ExportFormat.XLSX, watch.layout)
 
+    # Nothing new on the disk while the workbook was built, nor after.
+    named_before = {str(p.relative_to(tmp_path)) for p in before if p.is_file()}
+    named_before = {n for n in named_before if not Path(n).name.startswith("kuager.db")}
+    assert watch.seen == [named_before] * 3
     assert files_under(tmp_path) == before
     with zipfile.ZipFile(io.BytesIO(zipped)) as archive:
         assert {name: archive.read(name) for name in archive.namelist()} == on_disk

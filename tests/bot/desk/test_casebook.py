@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from bot.desk.casebook import CaseFilter, build, count, fold, pick
+from bot.desk.casebook import CaseFilter, build, count, documents_of, fold, pick
 from storage.export import OpenedCase
 
 TODAY = dt.date(2022, 3, 1)
@@ -97,3 +97,24 @@ def test_new_is_what_the_last_visit_did_not_list_and_followups_join_their_case()
     figures = count(cases, cases)
     assert (figures.total, figures.new, figures.urgent) == (3, 2, 1)
     assert build(CASES, TODAY)[0].new is False, "a first visit marks nothing new"
+
+
+def test_a_download_holds_the_listed_cases_with_their_followups_and_nothing_else() -> None:
+    later = OpenedCase(
+        "e" * 32,
+        "addendum",
+        dt.date(2022, 2, 25),
+        {"case_id": "e" * 32, "answers": {"notes": ["ещё"]}, "links": {"addendum_to": "c" * 32}},
+    )
+    other = OpenedCase(
+        "f" * 32,
+        "addendum",
+        dt.date(2022, 2, 26),
+        {"case_id": "f" * 32, "answers": {"notes": ["x"]}, "links": {"addendum_to": "b" * 32}},
+    )
+    everything = [*CASES, later, other]
+    shown = pick(build(everything, TODAY), CaseFilter(region="almaty"))
+    chosen = documents_of(shown, everything)
+    # The two Almaty cases and the follow-up of one, in export order (day, then id).
+    assert [c.case_id for c in chosen] == ["a" * 32, "c" * 32, "e" * 32]
+    assert documents_of([], everything) == []

@@ -7,10 +7,13 @@ a refusal that carries nothing of any case.
 from __future__ import annotations
 
 import asyncio
+import io
 import re
+import zipfile
 from collections.abc import AsyncIterator
 
 import aiohttp
+import openpyxl
 import pytest
 
 from bot.desk.guard import COOKIE, CSRF_FIELD
@@ -90,7 +93,8 @@ async def test_without_the_session_cookie_nothing_of_a_case_is_served(
     desk: RunningDesk, stored: str
 ) -> None:
     async with aiohttp.ClientSession() as client:
-        for path in ("/cases", f"/cases/{stored}", f"/files/{stored}/1", "/"):
+        paths = ("/cases", f"/cases/{stored}", f"/files/{stored}/1", "/", "/download/cases.xlsx")
+        for path in (*paths, "/download/cases.zip"):
             async with client.get(desk.origin + path, allow_redirects=False) as response:
                 body = await response.read()
                 assert response.status == 403, path
@@ -186,7 +190,14 @@ async def test_every_response_forbids_cache_script_and_other_origins(
 ) -> None:
     client = await logged_in(desk)
     async with client:
-        paths = ("/cases", f"/cases/{stored}", f"/files/{stored}/1", "/static/desk.css", "/nope")
+        paths = (
+            "/cases",
+            f"/cases/{stored}",
+            f"/files/{stored}/1",
+            "/static/desk.css",
+            "/nope",
+            "/download/cases.xlsx",
+        )
         for path in paths:
             async with client.get(desk.origin + path) as response:
                 headers = response.headers
@@ -229,3 +240,34 @@ async def test_the_watch_drops_the_key_with_no_request_at_all(
                 break
             await asyncio.sleep(0.05)
         assert running.desk.vault.locked
+
+
+async def test_the_list_downloads_as_the_export_s_workbook_and_csv_tables(
+    desk: RunningDesk, stored: str
+) -> None:
+    client = await logged_in(desk)
+    async with client:
+        async with client.get(f"{desk.origin}/download/cases.xlsx?type=detention") as response:
+            assert response.status == 200
+            disposition = response.headers["Content-Disposition"]
+            assert disposition.startswith('attachment; filename="kuager-cases-')
+            book = openpyxl.load_workbook(io.BytesIO(await response.read()))
+        cells = [c for sheet in book.worksheets for row in sheet.values for c in row]
+        assert SECRET in cells and stored in cells
+        assert book.worksheets[0].freeze_panes == "A2"
+
+        async with client.get(f"{desk.origin}/download/cases.zip") as response:
+            assert response.headers["Content-Type"] == "application/zip"
+            archive = zipfile.ZipFile(io.BytesIO(await response.read()))
+        names = archive.namelist()
+        assert all(re.fullmatch(r"kuager-cases-[0-9-]+(_[a-z_]+)?\.csv", n) for n in names)
+        assert any(SECRET in archive.read(n).decode("utf-8-sig") for n in names)
+
+        # A filter that admits nothing downloads the headers alone.
+        async with client.get(f"{desk.origin}/download/cases.xlsx?type=ill_treatment") as empty:
+            book = openpyxl.load_workbook(io.BytesIO(await empty.read()))
+        assert SECRET not in [c for s in book.worksheets for row in s.values for c in row]
+        async with client.get(f"{desk.origin}/download/../../etc/passwd") as nothing:
+            assert nothing.status == 404
+        async with client.get(f"{desk.origin}/download/cases.jsonl") as nothing:
+            assert nothing.status == 404
