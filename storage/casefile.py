@@ -9,7 +9,7 @@ a case that does not open is counted in the tally as export counts it.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -82,17 +82,17 @@ class CaseList:
         return [g for g in self.groups if case_id in g.case_ids]
 
 
-def same_person_decisions(files: Sequence[CaseFile]) -> dict[frozenset[str], bool]:
-    """Reviewers' confirmations and rejections, in chain order so the newest word on a set of
-    cases stands; forged events (not written by a reviewer of the case) do not count."""
+def same_person_decisions(events: Iterable[OpenedEvent]) -> dict[frozenset[str], bool]:
+    """Reviewers' confirmations and rejections among `events` (of any cases), in chain order
+    so the newest word on a set of cases stands; forged events (not written by a reviewer of
+    the case) do not count. `kuager cases/show` and the desk both read decisions here."""
     decided: list[tuple[int, frozenset[str], bool]] = []
-    for file in files:
-        for event in file.events:
-            doc = event.document
-            if doc is None or not event.authentic or doc.kind not in SAME_PERSON_KINDS:
-                continue
-            cases = frozenset({doc.case_id, *doc.others})
-            decided.append((event.seq or 0, cases, doc.kind is EventKind.SAME_PERSON))
+    for event in events:
+        doc = event.document
+        if doc is None or not event.authentic or doc.kind not in SAME_PERSON_KINDS:
+            continue
+        cases = frozenset({doc.case_id, *doc.others})
+        decided.append((event.seq or 0, cases, doc.kind is EventKind.SAME_PERSON))
     return {cases: same for _, cases, same in sorted(decided, key=lambda d: d[0])}
 
 
@@ -108,7 +108,8 @@ def same_person_groups(files: Sequence[CaseFile]) -> list[SamePersonGroup]:
             received_day=file.case.received_day,
         )
     ]
-    return possible_same_person(people, decisions=same_person_decisions(files) or None)
+    decisions = same_person_decisions(event for file in files for event in file.events)
+    return possible_same_person(people, decisions=decisions or None)
 
 
 def _addendum_to(case: OpenedCase) -> str | None:

@@ -1,4 +1,5 @@
-"""The desk's forms that write: a status, a note, a reply to the witness — and what they show.
+"""The desk's forms that write: a status, a note, a reply to the witness, a word on a possible
+same person — and what they show.
 
 Each writes through `bot.casework.append_events`, the function `kuager status/note/reply`
 use, so an event from the desk is sealed, chained and shown to the witness exactly as one from
@@ -27,6 +28,7 @@ from storage.events import (
     EventDocument,
     EventKind,
     InvalidEvent,
+    same_person_event,
     status_event,
     text_event,
 )
@@ -71,6 +73,31 @@ async def set_status(request: web.Request) -> web.StreamResponse:
         return made
 
     await request.app[DESK].vault.record(case.case_id, events, today)
+    raise web.HTTPSeeOther(f"/cases/{case.case_id}?saved=1")
+
+
+@routes.post("/cases/{case_id}/same")
+async def decide_same_person(request: web.Request) -> web.StreamResponse:
+    """A reviewer's word on one same-person group shown beside this case, as `kuager same`.
+
+    The form names the group by its id; the cases come from the group as the desk sees it now,
+    never from the browser, so only a grouping the reviewer was shown can be decided."""
+    case = case_asked(request)
+    if case is None:
+        return not_found(request)
+    vault = request.app[DESK].vault
+    group_id, verdict = await _field(request, "group"), await _field(request, "verdict")
+    group = next((g for g in await vault.same_person(case.case_id) if g.id == group_id), None)
+    if group is None or verdict not in ("same", "not"):
+        with language(lang_of(request)):
+            error = _(w.SAME_CHANGED)
+        return await case_page(request, case, error=error, status=409)
+    others, today = sorted(group.case_ids - {case.case_id}), _today()
+
+    def events(case_id: str, author: str) -> list[EventDocument]:
+        return [same_person_event(case_id, others, verdict == "same", author, today)]
+
+    await vault.record(case.case_id, events, today)
     raise web.HTTPSeeOther(f"/cases/{case.case_id}?saved=1")
 
 

@@ -118,13 +118,14 @@ async def case_page(
     events = await vault.history(case.case_id)
     entries += [HistoryEntry(event.day, event=event) for event in events]
     entries.sort(key=lambda entry: entry.day)
+    groups = await vault.same_person(case.case_id)
     with language(lang_of(request)):
         known, others = answers(case)
-        same = side_by_side(case.case_id, vault.same_person(case.case_id))
+        same = side_by_side(case.case_id, groups)
     return render(
         request,
         "case.html",
-        same=same,
+        same=list(zip(groups, same, strict=True)),
         status=status,
         case=case,
         current=current_status(events),

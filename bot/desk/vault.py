@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.casework import MakeEvents, append_events, recipients_for
 from bot.desk.casebook import DeskCase, build
 from storage.attachments import open_attachment
+from storage.casefile import same_person_decisions
 from storage.casepeople import people_of
 from storage.cases import is_object_id
 from storage.crypto.envelope import NotARecipient, TamperedCase
@@ -30,7 +31,7 @@ from storage.crypto.keys import ReviewerPrivateKey, ReviewerPublicKey
 from storage.database import Database
 from storage.events import CaseAccess, OpenedEvent, case_access, current_status, read_events
 from storage.export import ExportTally, OpenedCase, Selection, open_cases
-from storage.sameperson import SamePersonGroup, possible_same_person
+from storage.sameperson import SamePersonGroup, apply_decisions, possible_same_person
 
 logger = logging.getLogger(__name__)
 
@@ -165,10 +166,20 @@ class Vault:
             )
         )
 
-    def same_person(self, case_id: str) -> list[SamePersonGroup]:
-        """The groups naming someone of this case together with people of other cases."""
-        self.key  # noqa: B018 - raises Locked when the key is gone
-        return [g for g in self._same_person if case_id in g.case_ids]
+    async def same_person(self, case_id: str) -> list[SamePersonGroup]:
+        """The groups naming someone of this case together with people of other cases, as
+        reviewers' decisions leave them (read afresh: another desk or `kuager same` may have
+        decided since). A group is a connected set of links, so only decisions stored on its
+        own cases can split or confirm it: those are the events read."""
+        key = self.key
+        touching = [g for g in self._same_person if case_id in g.case_ids]
+        if not touching:
+            return []
+        cases = sorted(frozenset().union(*(g.case_ids for g in touching)))
+        async with self.db.snapshot() as session:
+            events = [e for c in cases for e in await self._events(session, key, c)]
+        decided = apply_decisions(touching, same_person_decisions(events))
+        return [g for g in decided if case_id in g.case_ids]
 
     def reports(self) -> list[OpenedCase]:
         """Every decrypted document, follow-ups included (for the summary's counts)."""

@@ -117,6 +117,19 @@ SAME_PERSON_HINT = N_(
 SEEN = N_("Last seen or when it happened")
 # TRANSLATORS: Reviewer's desk, a case: marks this case's column in the same-person table.
 THIS_CASE = N_("this case")
+# TRANSLATORS: Reviewer's desk, a case: button under a same-person table: the reviewer confirms
+# these reports concern one person (a note for reviewers, never shown to witnesses).
+SAME_YES = N_("One person")
+# TRANSLATORS: Reviewer's desk, a case: button under a same-person table: these reports concern
+# different people; they are not grouped again.
+SAME_NO = N_("Different people")
+# TRANSLATORS: Reviewer's desk, a case: mark above a same-person table a reviewer confirmed.
+SAME_CONFIRMED = N_("confirmed by a reviewer as one person")
+# TRANSLATORS: Reviewer's desk, a case: the same-person grouping changed (a new report joined it,
+# or another reviewer decided) while the page was open; nothing was saved.
+SAME_CHANGED = N_(
+    "These reports were grouped differently meanwhile; nothing was saved. Look again."
+)
 # TRANSLATORS: Reviewer's desk, a case: link back to the list.
 BACK_TO_LIST = N_("All cases")
 
@@ -200,7 +213,19 @@ EVENT_STATUS = N_("{day}: status set to «{status}» (key {key})")
 EVENT_NOTE = N_("{day}: note for reviewers (key {key})")
 # TRANSLATORS: Reviewer's desk, a case's history: a reply. {day} is a date, {key} a key id.
 EVENT_REPLY = N_("{day}: reply to the witness (key {key})")
-EVENT_HEADINGS = {"status": EVENT_STATUS, "note": EVENT_NOTE, "reply": EVENT_REPLY}
+# TRANSLATORS: Reviewer's desk, a case's history: a reviewer said this case and others (listed
+# under it) concern one person. {day} is a date, {key} a key id.
+EVENT_SAME = N_("{day}: the same person as in the cases below (key {key})")
+# TRANSLATORS: Reviewer's desk, a case's history: a reviewer said this case and others (listed
+# under it) do not concern one person. {day} is a date, {key} a key id.
+EVENT_NOT_SAME = N_("{day}: not the same person as in the cases below (key {key})")
+EVENT_HEADINGS = {
+    "status": EVENT_STATUS,
+    "note": EVENT_NOTE,
+    "reply": EVENT_REPLY,
+    "same_person": EVENT_SAME,
+    "not_same_person": EVENT_NOT_SAME,
+}
 """A history line's heading by event kind (`storage.events.EventKind` values)."""
 # TRANSLATORS: Reviewer's desk, a case's history: beside an event whose seal shows that none of
 # the case's reviewers wrote it (someone with database access forged it).
