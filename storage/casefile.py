@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from storage.cases import ADDENDUM_FORM
 from storage.crypto.keys import ReviewerPrivateKey
 from storage.database import Database
 from storage.events import (
@@ -26,8 +27,6 @@ from storage.events import (
 )
 from storage.export import ExportTally, OpenedCase, open_cases
 from storage.sameperson import SamePersonGroup, people_of, possible_same_person
-
-ADDENDUM_FORM = "addendum"
 
 
 @dataclass(frozen=True)

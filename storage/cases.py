@@ -66,6 +66,13 @@ class AttachmentRef:
         }
 
 
+ADDENDUM_FORM = "addendum"
+"""The form id of a follow-up a witness adds to a sent report (`/followup CODE`): notes and
+files, linked to the report by `links.addendum_to`; no form definition of its own. Defined here,
+with the document's format, since the store and the reviewers' tools fold addenda into their
+case as well as the bot writes them."""
+
+
 @dataclass(frozen=True)
 class CaseDocument:
     """What the witness reported, as it is sealed (docs/FORMAT.md, "Case document")."""

@@ -21,10 +21,9 @@ from handlers.forms import FORMS, Kind, is_urgent, wgeid_gaps
 from handlers.i18n import LANGUAGES
 from handlers.labels import labeller
 from storage.casefile import flatten
+from storage.cases import ADDENDUM_FORM
 from storage.export import OpenedCase
 
-ADDENDUM_FORM = "addendum"
-"""The form id of a `/followup` addendum (handlers.submit); shown inside its case, not listed."""
 MISSING_PERSON = "missing_person"
 DEFAULT_STATUS = "new"
 """A case no reviewer has given a status yet."""

@@ -157,7 +157,9 @@ FORMS: Mapping[str, Form] = MappingProxyType(
 
 ADDENDUM_FORM = "addendum"
 """The form id of a follow-up a witness adds to a sent report (`/followup CODE`): notes and
-files, linked to the report by `links.addendum_to`; no form definition of its own."""
+files, linked to the report by `links.addendum_to`; no form definition of its own. The forms
+import nothing outside their package, so the store has its own copy, `storage.cases.
+ADDENDUM_FORM`, and `tests/handlers/test_layering.py` holds the two equal."""
 
 
 class UnknownForm(KeyError):

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import handlers
 import handlers.forms
+import storage.cases
 from handlers.forms import FORMS, Answer, flags, start
 
 HANDLERS = Path(handlers.__file__).parent
@@ -58,6 +59,11 @@ def test_the_forms_depend_on_nothing_outside_their_package() -> None:
         if module.split(".")[0] in foreign and not module.startswith("handlers.forms")
     ]
     assert wrong == []
+
+
+def test_the_store_and_the_forms_name_a_follow_up_alike() -> None:
+    """The forms may not import the store, so each has the addendum's form id: one value."""
+    assert handlers.forms.ADDENDUM_FORM == storage.cases.ADDENDUM_FORM
 
 
 def test_no_handler_tests_a_form_id() -> None:
