@@ -24,11 +24,18 @@ from storage.export.layout import (
     Table,
     raw_layout,
 )
-from storage.export.opening import ExportTally, Selection, count_cases, open_cases
+from storage.export.opening import (
+    ADDENDUM_FORM,
+    ExportTally,
+    Selection,
+    count_cases,
+    open_cases,
+)
 from storage.export.rows import OpenedCase
 from storage.export.run import ExportFormat, ExportRequest, Person, SamePerson, export_cases
 
 __all__ = [
+    "ADDENDUM_FORM",
     "Column",
     "ExportFormat",
     "ExportRequest",

@@ -16,14 +16,13 @@ import pytest
 from openpyxl.worksheet.worksheet import Worksheet
 
 from handlers.export_layout import export_layout
-from handlers.forms import ADDENDUM_FORM
 from handlers.i18n import _, language
 from storage.cases import CaseDocument
 from storage.crypto.keys import ReviewerPrivateKey
 from storage.database import Database
 from storage.export import ExportFormat, ExportRequest, export_cases
 from storage.sameperson import export_column
-from tests.storage.cases import detention, store
+from tests.storage.cases import addendum, detention, store
 
 TODAY = dt.date(2022, 1, 20)
 
@@ -63,17 +62,6 @@ def missing_person(**answers: Any) -> CaseDocument:
 
 def with_links(document: CaseDocument, **links: str) -> CaseDocument:
     return CaseDocument(**{**document.__dict__, "links": links})
-
-
-def addition(case_id: str) -> CaseDocument:
-    return CaseDocument(
-        form_id=ADDENDUM_FORM,
-        form_version=1,
-        language="kk",
-        answers={"notes": ["Ол табылды.", "Денсаулығы жақсы."]},
-        submitted_at=dt.datetime(2022, 1, 21, tzinfo=dt.UTC),
-        links={"addendum_to": case_id},
-    )
 
 
 def sheet_rows(sheet: Worksheet) -> list[dict[str, Any]]:
@@ -174,7 +162,7 @@ async def test_people_has_a_row_per_person_and_cases_counts_them(
 ) -> None:
     two = await store(db, detention("kk"), [reviewer_key.public])
     one = await store(db, missing_person(), [reviewer_key.public])
-    await store(db, addition(one.case_id), [reviewer_key.public])
+    await store(db, addendum(one.case_id), [reviewer_key.public])
     await export(db, reviewer_key, tmp_path / "c.xlsx")
     book = openpyxl.load_workbook(tmp_path / "c.xlsx")
     people = sheet_rows(book["People"])
@@ -295,3 +283,32 @@ async def test_a_place_shared_as_coordinates_gets_its_region(
     # Then the region is the one the point lies in, in the analyst's words
     assert person["Case"] == case.case_id
     assert person["Place: region"] == "Jetisu Region"
+
+
+async def test_one_case_comes_with_the_additions_its_witness_sent_in_every_format(
+    db: Database, reviewer_key: ReviewerPrivateKey, tmp_path: Path
+) -> None:
+    # Given a report with two additions, and another report with one
+    public = [reviewer_key.public]
+    case = await store(db, detention("kk"), public)
+    other = await store(db, missing_person(), public)
+    added = [await store(db, addendum(case.case_id), public, today=TODAY) for _ in range(2)]
+    await store(db, addendum(other.case_id), public, today=TODAY)
+    wanted = [case.case_id, *sorted(a.case_id for a in added)]
+    # When the reviewer exports that one case (as `--receipt` does), in every format
+    for form in ExportFormat:
+        await export(db, reviewer_key, tmp_path / f"one.{form}", case_id=case.case_id)
+    # Then each holds the case and its two additions, and no other case or addition
+    records = map(json.loads, (tmp_path / "one.jsonl").read_text("utf-8").splitlines())
+    assert [r["case_id"] for r in records] == wanted
+    with (tmp_path / "one.csv").open(encoding="utf-8-sig", newline="") as handle:
+        (row,) = csv.DictReader(handle)
+    assert (row["Case"], row["Additions"]) == (case.case_id, "2")
+    with (tmp_path / "one_additions.csv").open(encoding="utf-8-sig", newline="") as handle:
+        assert [(r["Case"], r["Addition to"]) for r in csv.DictReader(handle)] == [
+            (a, case.case_id) for a in wanted[1:]
+        ]
+    book = openpyxl.load_workbook(tmp_path / "one.xlsx")
+    (row,) = sheet_rows(book["Cases"])
+    assert (row["Case"], row["Additions"]) == (case.case_id, 2)
+    assert [r["Case"] for r in sheet_rows(book["Additions"])] == wanted[1:]
