@@ -364,12 +364,12 @@ async def test_forged_cases_reach_neither_outside_the_export_nor_the_terminal(
     assert "\x1b" not in result.stdout + result.stderr
     # And nothing was written outside the export; what was written is alice's alone
     assert written_outside(tmp_path, export, before) == set()
-    case_folder = f"cases_attachments/{good.case_id}"
+    case_folder = f"kuager_attachments/{good.case_id}"
     modes = {p.relative_to(export).as_posix(): p.stat().st_mode & 0o777 for p in export.rglob("*")}
     assert modes == {
         "cases.xlsx": 0o600,
         "cases.xlsx.acks.json": 0o600,
-        "cases_attachments": 0o700,
+        "kuager_attachments": 0o700,
         case_folder: 0o700,
         f"{case_folder}/01_bashrc": 0o600,
     }
@@ -385,7 +385,7 @@ async def test_an_attachment_the_disk_refuses_is_one_line_and_status_1(
         second = await forge(db, alice, detention("ru", attachments=[await forged_file(db, alice)]))
     finally:
         await db.close()
-    (tmp_path / "c_attachments" / first.case_id / "01_photo").mkdir(parents=True)
+    (tmp_path / "kuager_attachments" / first.case_id / "01_photo").mkdir(parents=True)
     command = export_command(keys, tmp_path / "c.csv", database_url)
     result = await asyncio.to_thread(kuager, *command)
     assert result.returncode == 1
@@ -393,7 +393,7 @@ async def test_an_attachment_the_disk_refuses_is_one_line_and_status_1(
         f"SKIPPED: {first.case_id}: attachment 1 (01_photo) cannot be written: Is a directory"
     ]
     assert "exported 2 cases" in result.stdout and "decrypted 1 attachments" in result.stdout
-    assert (tmp_path / "c_attachments" / second.case_id / "01_photo").is_file()
+    assert (tmp_path / "kuager_attachments" / second.case_id / "01_photo").is_file()
 
 
 async def test_no_attachments_exports_the_cases_and_decrypts_no_file(
@@ -409,7 +409,7 @@ async def test_no_attachments_exports_the_cases_and_decrypts_no_file(
     result = await asyncio.to_thread(kuager, *command)
     assert result.returncode == 0, result.stderr
     assert "attachments not decrypted (--no-attachments)" in result.stdout
-    assert not (tmp_path / "c_attachments").exists()
+    assert not (tmp_path / "kuager_attachments").exists()
     (row,) = read_csv(tmp_path / "c_detention.csv")
     assert row["What happened"] == NARRATIVES["kk"] and row["Decrypted files"] == ""
 
