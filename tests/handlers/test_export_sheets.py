@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import itertools
 import json
 from pathlib import Path
 from typing import Any
@@ -16,13 +17,15 @@ import pytest
 from openpyxl.worksheet.worksheet import Worksheet
 
 from handlers.export_layout import export_layout
+from handlers.forms import wgeid_gaps
 from handlers.i18n import _, language
 from storage.cases import CaseDocument
 from storage.crypto.keys import ReviewerPrivateKey
 from storage.database import Database
 from storage.export import ExportFormat, ExportRequest, export_cases
+from storage.export.cells import SPECIAL
 from storage.sameperson import export_column
-from tests.storage.cases import addendum, detention, store
+from tests.storage.cases import addendum, detention, forged_file, store
 
 TODAY = dt.date(2022, 1, 20)
 
@@ -312,3 +315,45 @@ async def test_one_case_comes_with_the_additions_its_witness_sent_in_every_forma
     (row,) = sheet_rows(book["Cases"])
     assert (row["Case"], row["Additions"]) == (case.case_id, 2)
     assert [r["Case"] for r in sheet_rows(book["Additions"])] == wanted[1:]
+
+
+FORMAT_MD = Path(__file__).resolve().parents[2] / "docs" / "FORMAT.md"
+
+
+def jsonl_section() -> str:
+    """docs/FORMAT.md §11, which tells an analyst's script what a JSONL line holds."""
+    text = FORMAT_MD.read_text("utf-8")
+    return text[text.index("## 11. The JSONL export") : text.index("## Versioning")]
+
+
+def first_column(section: str, header: str) -> list[str]:
+    """The codes in the first column of the Markdown table whose first header is `header`."""
+    lines = [line.strip() for line in section.splitlines()]
+    start = lines.index(next(line for line in lines if line.startswith(f"| {header} |")))
+    rows = itertools.takewhile(lambda line: line.startswith("|"), lines[start + 2 :])
+    return [row.split("|")[1].strip().strip("`") for row in rows]
+
+
+async def test_format_md_shows_the_fields_a_jsonl_line_adds_as_an_export_writes_them(
+    db: Database, reviewer_key: ReviewerPrivateKey, tmp_path: Path
+) -> None:
+    # Given the case of FORMAT.md's example: age "don't know", citizenship skipped, a photo,
+    # an anonymous witness who took no steps
+    anonymous = missing_person(anonymous="yes", reporter_name=None, steps_taken=["none_possible"])
+    photo = await forged_file(db, reviewer_key.public)
+    document = CaseDocument(**{**anonymous.__dict__, "attachments": (photo,)})
+    case = await store(db, document, [reviewer_key.public], today=TODAY)
+    # When it is exported as JSONL
+    await export(db, reviewer_key, tmp_path / "c.jsonl")
+    (record,) = map(json.loads, (tmp_path / "c.jsonl").read_text("utf-8").splitlines())
+    # Then the example shows the added fields as they are written, where they are written
+    section = jsonl_section()
+    example = json.loads(section.split("```json\n")[1].split("```")[0])
+    added = json.dumps({key: record[key] for key in example}).replace(case.case_id, "<case id>")
+    assert json.loads(added) == example
+    keys = list(record)
+    assert keys[0] == "received_day" and keys[-3:] == list(example)[1:]
+    # And its tables list every status and every UN element there is, in the export's order
+    assert first_column(section, "status") == ["skipped", "dont_know", "prefer_not"]
+    assert set(first_column(section, "status")) == SPECIAL
+    assert first_column(section, "element") == list(wgeid_gaps({}))
