@@ -314,7 +314,7 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument(
         "--receipt",
         metavar="CODE",
-        help="only the case of this receipt code (read out by a witness)",
+        help="only the case of this receipt code (read out by a witness) and its additions",
     )
     export.add_argument(
         "--no-attachments", action="store_true", help="decrypt no files, only the cases"

@@ -159,7 +159,8 @@ async def _export(
             async with db.reading() as session:
                 known = await acked_by(session, key.public.key_id)
             request = replace(request, skip=known)
-        total = await count_cases(db, request.selection)
+        # By receipt, every addition is opened to find the case's own: no total to show.
+        total = None if receipt is not None else await count_cases(db, request.selection)
         columns = (
             TextColumn("decrypting"),
             BarColumn(),
@@ -313,7 +314,8 @@ async def _open_one(database_url: str, key: ReviewerPrivateKey, case_id: str) ->
     db = Database(database_url)
     try:
         async with db.sessions() as session, session.begin():
-            found = [c async for c in open_cases(session, key, tally, Selection(case_id=case_id))]
+            one = Selection(case_id=case_id, additions=False)
+            found = [c async for c in open_cases(session, key, tally, one)]
     finally:
         await db.close()
     if tally.tampered:

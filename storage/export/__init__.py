@@ -24,7 +24,12 @@ from storage.export.layout import (
     Table,
     raw_layout,
 )
-from storage.export.opening import ExportTally, Selection, count_cases, open_cases
+from storage.export.opening import (
+    ExportTally,
+    Selection,
+    count_cases,
+    open_cases,
+)
 from storage.export.rows import OpenedCase
 from storage.export.run import (
     ExportFormat,

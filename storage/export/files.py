@@ -1,10 +1,15 @@
 """Decrypting a case's attachments beside the export, each checked against its SHA-256.
 
+Every export into one folder shares one attachments folder, `kuager_attachments/<case id>/`,
+whatever the export's name or format: a reviewer who exports the same cases as `a.csv`, then
+`b.xlsx`, has one copy of each photo on the laptop, not one per export. A file an earlier
+export already wrote is not decrypted again when its bytes still hash to what the sealed case
+records: the hash is authenticated with the case, so a partial file (an export stopped
+half-way) or one changed since does not match and is written afresh.
+
 Every name that becomes a file goes through `storage.defuse`, and nothing is written outside
-the folder the reviewer chose. A file an earlier export already wrote is not decrypted again
-when its bytes still hash to what the sealed case records: the hash is authenticated with the
-case, so a partial file (an export stopped half-way) or one changed since does not match and
-is written afresh.
+the folder the reviewer chose, not even when a case's folder or the attachments folder itself
+is a symbolic link.
 """
 
 from __future__ import annotations
@@ -26,8 +31,14 @@ from storage.export.rows import OpenedCase
 _READ = 1 << 20
 
 
+ATTACHMENTS = "kuager_attachments"
+"""The one attachments folder beside every export in a folder."""
+
+
 def attachments_folder(out: Path) -> Path:
-    return out.with_name(out.stem + "_attachments")
+    """Where the attachments of an export written to `out` go: the same for every export
+    into `out`'s folder, so none is decrypted twice."""
+    return out.with_name(ATTACHMENTS)
 
 
 def already_written(target: Path, sha256: object) -> bool:
@@ -48,7 +59,9 @@ async def write_attachments(
     folder: Path,
     tally: ExportTally,
 ) -> list[str]:
-    """Decrypt a case's attachments into `folder/<case id>/`, checking each SHA-256.
+    """Decrypt a case's attachments into `folder/<case id>/`, checking each SHA-256; the
+    paths returned are relative to the export's folder (`folder`'s parent), where the export's
+    tables are.
 
     One attachment that cannot be written (a name this disk refuses, a full disk, a path that
     would leave `folder`) is named in `tally.unwritable` and skipped; the export goes on.
@@ -60,7 +73,7 @@ async def write_attachments(
         try:
             if not isinstance(attachment_id, str) or not is_object_id(attachment_id):
                 raise TamperedCase("not an attachment id")
-            target = inside(folder, folder / case.case_id / name)
+            target = _target(folder, case.case_id, name)
             private_folder(folder)
             private_folder(target.parent)
             if already_written(target, ref.get("sha256")):
@@ -88,6 +101,14 @@ async def write_attachments(
         tally.attachments += 1
         written.append(str(target.relative_to(folder.parent)))
     return written
+
+
+def _target(folder: Path, case_id: str, name: str) -> Path:
+    """Where one attachment goes: under `folder` and under the export's folder, links followed.
+
+    Under `folder` alone would not do: were `folder` itself a link elsewhere, every file
+    would follow it out of the folder the reviewer chose."""
+    return inside(folder.parent, inside(folder, folder / case_id / name))
 
 
 async def _decrypt_into(

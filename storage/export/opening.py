@@ -13,10 +13,10 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, select
+from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.cases import is_object_id
+from storage.cases import ADDENDUM_FORM, is_object_id
 from storage.crypto.envelope import KeyStanza, NotARecipient, Sealed, TamperedCase, open_sealed
 from storage.crypto.keys import ReviewerPrivateKey
 from storage.database import Database
@@ -40,7 +40,14 @@ class Selection:
     form_id: str | None = None
     since: dt.date | None = None
     case_id: str | None = None
-    """One case (found by its receipt code)."""
+    """One case (found by its receipt code), with the witness's additions to it."""
+    additions: bool = True
+    """With `case_id`: also every addition whose sealed `links.addendum_to` names the case,
+    as the witness holding the receipt sent them; False for the one case alone."""
+
+    @property
+    def _with_additions(self) -> bool:
+        return self.case_id is not None and self.additions
 
     def conditions(self) -> list[ColumnElement[bool]]:
         found = []
@@ -48,9 +55,25 @@ class Selection:
             found.append(Case.form_id == self.form_id)
         if self.since is not None:
             found.append(Case.received_day >= self.since)
-        if self.case_id is not None:
+        if self._with_additions:
+            # The link is sealed: every addition is a candidate until it is opened. The form
+            # id is the context its body is sealed under (docs/FORMAT.md §3): a row relabelled
+            # to or from it fails to open.
+            found.append(or_(Case.id == self.case_id, Case.form_id == ADDENDUM_FORM))
+        elif self.case_id is not None:
             found.append(Case.id == self.case_id)
         return found
+
+    def names(self, case_id: str) -> bool:
+        """Whether a row is one the selection names before it is opened: a row that is only
+        a candidate addition is not counted as purged or as another key's if it stays shut."""
+        return not self._with_additions or case_id == self.case_id
+
+    def keeps(self, case: OpenedCase) -> bool:
+        """Whether an opened case is one the selection wants (an addition: linked to it)."""
+        if not self._with_additions or case.case_id == self.case_id:
+            return True
+        return case.form_id == ADDENDUM_FORM and case.link("addendum_to") == self.case_id
 
 
 @dataclass
@@ -85,7 +108,8 @@ async def open_cases(
     tally: ExportTally,
     selection: Selection = Selection(),
 ) -> AsyncIterator[OpenedCase]:
-    """Every case this key can open, oldest day first; others are counted in `tally`."""
+    """Every case of `selection` this key can open, oldest day first; others are counted in
+    `tally`."""
     key_id = private_key.public.key_id
     query = (
         select(Case.id, Case.form_id, Case.received_day, Case.body, WrappedKey.wrapped)
@@ -99,8 +123,8 @@ async def open_cases(
     # back, which row by row cost as much as parsing the case.
     async for batch in rows.partitions():
         for case_id, form, day, body, wrapped in batch:
-            case = _open(case_id, form, day, body, wrapped, private_key, tally)
-            if case is not None:
+            case = _open(case_id, form, day, body, wrapped, private_key, tally, selection)
+            if case is not None and selection.keeps(case):
                 yield case
 
 
@@ -112,14 +136,17 @@ def _open(
     wrapped: bytes | None,
     private_key: ReviewerPrivateKey,
     tally: ExportTally,
+    selection: Selection,
 ) -> OpenedCase | None:
     """One row decrypted and checked, or None with the reason counted in `tally`."""
     if not body:
         # Purged (storage.retention): nothing is left to open.
-        tally.purged += 1
+        if selection.names(case_id):
+            tally.purged += 1
         return None
     if wrapped is None:
-        tally.not_for_this_key += 1
+        if selection.names(case_id):
+            tally.not_for_this_key += 1
         return None
     if not is_object_id(case_id):
         # The bot never makes such an id, and it would become a folder on the reviewer's disk.
@@ -132,6 +159,8 @@ def _open(
         if not _well_formed(document, case_id):
             raise TamperedCase("document is not one the bot writes for this case")
     except (TamperedCase, NotARecipient, ValueError):
+        # Named even when it was only a candidate addition: whether it adds to the selected
+        # case is sealed inside, and a forged case is shown, never hidden.
         tally.tampered.append(case_id)
         return None
     return OpenedCase(case_id, form, day, document)
@@ -147,7 +176,8 @@ def _well_formed(document: Any, case_id: str) -> bool:
 
 
 async def count_cases(db: Database, selection: Selection = Selection()) -> int:
-    """How many cases an export will walk (for the progress bar's total)."""
+    """How many cases an export will walk (for the progress bar's total): with a case's
+    additions, every addition is walked, so this counts more than are exported."""
     query = select(func.count()).select_from(Case).where(*selection.conditions())
     async with db.sessions() as session:
         found: int = (await session.execute(query)).scalar_one()

@@ -70,7 +70,7 @@ class ExportRequest:
     form_id: str | None = None
     since: dt.date | None = None
     case_id: str | None = None
-    """Only this case (`--receipt`)."""
+    """This case and the additions its witness sent to it (`--receipt`)."""
     layout: Layout | None = None
     """The tables and their words; `raw_layout()` when None."""
     attachments: bool = True

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import csv
+import datetime as dt
 import json
 import os
 import shutil
@@ -23,6 +24,7 @@ from storage.database import Database
 from storage.models import Case
 from tests.storage.cases import (
     NARRATIVES,
+    addendum,
     detention,
     files_under,
     forge,
@@ -362,12 +364,12 @@ async def test_forged_cases_reach_neither_outside_the_export_nor_the_terminal(
     assert "\x1b" not in result.stdout + result.stderr
     # And nothing was written outside the export; what was written is alice's alone
     assert written_outside(tmp_path, export, before) == set()
-    case_folder = f"cases_attachments/{good.case_id}"
+    case_folder = f"kuager_attachments/{good.case_id}"
     modes = {p.relative_to(export).as_posix(): p.stat().st_mode & 0o777 for p in export.rglob("*")}
     assert modes == {
         "cases.xlsx": 0o600,
         "cases.xlsx.acks.json": 0o600,
-        "cases_attachments": 0o700,
+        "kuager_attachments": 0o700,
         case_folder: 0o700,
         f"{case_folder}/01_bashrc": 0o600,
     }
@@ -383,7 +385,7 @@ async def test_an_attachment_the_disk_refuses_is_one_line_and_status_1(
         second = await forge(db, alice, detention("ru", attachments=[await forged_file(db, alice)]))
     finally:
         await db.close()
-    (tmp_path / "c_attachments" / first.case_id / "01_photo").mkdir(parents=True)
+    (tmp_path / "kuager_attachments" / first.case_id / "01_photo").mkdir(parents=True)
     command = export_command(keys, tmp_path / "c.csv", database_url)
     result = await asyncio.to_thread(kuager, *command)
     assert result.returncode == 1
@@ -391,7 +393,7 @@ async def test_an_attachment_the_disk_refuses_is_one_line_and_status_1(
         f"SKIPPED: {first.case_id}: attachment 1 (01_photo) cannot be written: Is a directory"
     ]
     assert "exported 2 cases" in result.stdout and "decrypted 1 attachments" in result.stdout
-    assert (tmp_path / "c_attachments" / second.case_id / "01_photo").is_file()
+    assert (tmp_path / "kuager_attachments" / second.case_id / "01_photo").is_file()
 
 
 async def test_no_attachments_exports_the_cases_and_decrypts_no_file(
@@ -407,7 +409,7 @@ async def test_no_attachments_exports_the_cases_and_decrypts_no_file(
     result = await asyncio.to_thread(kuager, *command)
     assert result.returncode == 0, result.stderr
     assert "attachments not decrypted (--no-attachments)" in result.stdout
-    assert not (tmp_path / "c_attachments").exists()
+    assert not (tmp_path / "kuager_attachments").exists()
     (row,) = read_csv(tmp_path / "c_detention.csv")
     assert row["What happened"] == NARRATIVES["kk"] and row["Decrypted files"] == ""
 
@@ -441,25 +443,34 @@ async def test_errors_are_one_line_never_a_traceback(keys: Path, tmp_path: Path)
     assert line.startswith("kuager: cannot write the export: [Errno 2] No such file or directory")
 
 
-async def test_receipt_exports_the_case_a_witness_reads_out(
+async def test_receipt_exports_the_case_a_witness_reads_out_with_its_additions(
     keys: Path, database_url: str, tmp_path: Path
 ) -> None:
-    alice = public(keys, "alice")
+    # Given the witness's case with an addition sent through /followup, and another case
+    # with additions of its own: one sealed to alice, one to bob alone
+    alice, bob = public(keys, "alice"), public(keys, "bob")
     db = Database(database_url)
     try:
-        await store(db, detention("ru"), [alice])
+        other = await store(db, detention("ru"), [alice])
         wanted = await store(db, detention("kk"), [alice])
+        added = await store(db, addendum(wanted.case_id), [alice], today=dt.date(2022, 1, 21))
+        await store(db, addendum(other.case_id), [alice], today=dt.date(2022, 1, 21))
+        await store(db, addendum(other.case_id), [bob], today=dt.date(2022, 1, 21))
     finally:
         await db.close()
-    # Read out over the phone: lower case, spaces, an O for a zero
+    # When alice exports by the code, read out over the phone: lower case, spaces, O for 0
     spoken = wanted.code.lower().replace("-", " ").replace("0", "o")
     out = tmp_path / "one.jsonl"
     command = export_command(keys, out, database_url, "--format", "jsonl", "--receipt", spoken)
     result = await asyncio.to_thread(kuager, *command)
+    # Then the case comes with its addition, and nothing of the other case is said or written
     assert result.returncode == 0, result.stderr
     assert [json.loads(line)["case_id"] for line in out.read_text().splitlines()] == [
-        wanted.case_id
+        wanted.case_id,
+        added.case_id,
     ]
+    assert result.stdout.splitlines()[0] == f"exported 2 cases to {out}"
+    assert "skipped" not in result.stdout and result.stderr == ""
     wrong = export_command(keys, out, database_url, "--receipt", "0000-0000-0000-0000")
     refused = await asyncio.to_thread(kuager, *wrong)
     assert refused.returncode == 2

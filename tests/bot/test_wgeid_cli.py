@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
 import docx
 import pytest
 
+from storage.cases import seal_case
 from storage.database import Database
 from tests.bot.test_reviewer_cli import kuager, public
-from tests.storage.cases import detention, missing_person, store
+from tests.storage.cases import addendum, detention, missing_person, store
 
 
 @pytest.fixture(scope="module")
@@ -63,6 +65,26 @@ async def test_a_missing_person_case_becomes_a_draft(
     again = await wgeid(alice, database_url, missing, out)
     assert again.returncode == 2 and "--force" in again.stderr
     assert (await wgeid(alice, database_url, missing, out, "--force")).returncode == 0
+
+
+async def test_an_addition_the_same_day_does_not_stand_in_for_its_case(
+    alice: Path, database_url: str, tmp_path: Path
+) -> None:
+    # Given a missing-person case and, the same day, an addition whose id sorts before it
+    key = public(alice, "alice")
+    db = Database(database_url)
+    try:
+        day = dt.date(2022, 1, 9)
+        missing = await store(db, missing_person("kk"), [key], today=day)
+        added, first = addendum(missing.case_id), "0" * 32
+        async with db.transaction() as session:
+            await seal_case(session, added, [key], today=day, case_id=first, with_receipt=False)
+    finally:
+        await db.close()
+    # When the desk officer drafts the case, the draft is of the case, not its addition
+    result = await wgeid(alice, database_url, missing.case_id, tmp_path / "wgeid.docx")
+    assert result.returncode == 0, result.stderr
+    assert f"WGEID draft of case {missing.case_id} written" in result.stdout
 
 
 async def test_another_report_or_an_unknown_case_is_one_line_and_status_2(

@@ -385,7 +385,7 @@ async def test_followup_adds_a_sealed_addendum_to_the_right_case(
     assert addendum["links"] == {"addendum_to": original["case_id"]}
     assert addendum["answers"] == {"notes": ["Его перевели в СИЗО"]}
     assert addendum["attachments"][0]["name"] == "ruling.pdf"  # type: ignore[index]
-    files = list((tmp_path / "cases_attachments" / str(addendum["case_id"])).iterdir())
+    files = list((tmp_path / "kuager_attachments" / str(addendum["case_id"])).iterdir())
     assert [f.read_bytes() for f in files] == [b"%PDF-1.4 court ruling"]
 
 

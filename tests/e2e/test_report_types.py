@@ -106,7 +106,7 @@ async def test_people_files_and_linked_reports(
     assert missing["answers"]["last_seen_where"]["region"] == "astana", "carried from the detention"
     assert missing["answers"]["believed_responsible"] == ["police"]
     assert set(missing["flags"]) == {"un_ready", "urgent"}
-    files = sorted((tmp_path / "cases_attachments" / detention["case_id"]).iterdir())
+    files = sorted((tmp_path / "kuager_attachments" / detention["case_id"]).iterdir())
     assert [f.read_bytes() for f in files] == [PHOTO, RULING]
     assert files[1].name == "02_постановление.pdf"
     logged = caplog.text

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import itertools
 import json
 from pathlib import Path
 from typing import Any
@@ -16,14 +17,15 @@ import pytest
 from openpyxl.worksheet.worksheet import Worksheet
 
 from handlers.export_layout import export_layout
-from handlers.forms import ADDENDUM_FORM
+from handlers.forms import wgeid_gaps
 from handlers.i18n import _, language
 from storage.cases import CaseDocument
 from storage.crypto.keys import ReviewerPrivateKey
 from storage.database import Database
 from storage.export import ExportFormat, ExportRequest, export_cases
+from storage.export.cells import SPECIAL
 from storage.sameperson import export_column
-from tests.storage.cases import detention, store
+from tests.storage.cases import addendum, detention, forged_file, store
 
 TODAY = dt.date(2022, 1, 20)
 
@@ -63,17 +65,6 @@ def missing_person(**answers: Any) -> CaseDocument:
 
 def with_links(document: CaseDocument, **links: str) -> CaseDocument:
     return CaseDocument(**{**document.__dict__, "links": links})
-
-
-def addition(case_id: str) -> CaseDocument:
-    return CaseDocument(
-        form_id=ADDENDUM_FORM,
-        form_version=1,
-        language="kk",
-        answers={"notes": ["Ол табылды.", "Денсаулығы жақсы."]},
-        submitted_at=dt.datetime(2022, 1, 21, tzinfo=dt.UTC),
-        links={"addendum_to": case_id},
-    )
 
 
 def sheet_rows(sheet: Worksheet) -> list[dict[str, Any]]:
@@ -174,7 +165,7 @@ async def test_people_has_a_row_per_person_and_cases_counts_them(
 ) -> None:
     two = await store(db, detention("kk"), [reviewer_key.public])
     one = await store(db, missing_person(), [reviewer_key.public])
-    await store(db, addition(one.case_id), [reviewer_key.public])
+    await store(db, addendum(one.case_id), [reviewer_key.public])
     await export(db, reviewer_key, tmp_path / "c.xlsx")
     book = openpyxl.load_workbook(tmp_path / "c.xlsx")
     people = sheet_rows(book["People"])
@@ -295,3 +286,74 @@ async def test_a_place_shared_as_coordinates_gets_its_region(
     # Then the region is the one the point lies in, in the analyst's words
     assert person["Case"] == case.case_id
     assert person["Place: region"] == "Jetisu Region"
+
+
+async def test_one_case_comes_with_the_additions_its_witness_sent_in_every_format(
+    db: Database, reviewer_key: ReviewerPrivateKey, tmp_path: Path
+) -> None:
+    # Given a report with two additions, and another report with one
+    public = [reviewer_key.public]
+    case = await store(db, detention("kk"), public)
+    other = await store(db, missing_person(), public)
+    added = [await store(db, addendum(case.case_id), public, today=TODAY) for _ in range(2)]
+    await store(db, addendum(other.case_id), public, today=TODAY)
+    wanted = [case.case_id, *sorted(a.case_id for a in added)]
+    # When the reviewer exports that one case (as `--receipt` does), in every format
+    for form in ExportFormat:
+        await export(db, reviewer_key, tmp_path / f"one.{form}", case_id=case.case_id)
+    # Then each holds the case and its two additions, and no other case or addition
+    records = map(json.loads, (tmp_path / "one.jsonl").read_text("utf-8").splitlines())
+    assert [r["case_id"] for r in records] == wanted
+    with (tmp_path / "one.csv").open(encoding="utf-8-sig", newline="") as handle:
+        (row,) = csv.DictReader(handle)
+    assert (row["Case"], row["Additions"]) == (case.case_id, "2")
+    with (tmp_path / "one_additions.csv").open(encoding="utf-8-sig", newline="") as handle:
+        assert [(r["Case"], r["Addition to"]) for r in csv.DictReader(handle)] == [
+            (a, case.case_id) for a in wanted[1:]
+        ]
+    book = openpyxl.load_workbook(tmp_path / "one.xlsx")
+    (row,) = sheet_rows(book["Cases"])
+    assert (row["Case"], row["Additions"]) == (case.case_id, 2)
+    assert [r["Case"] for r in sheet_rows(book["Additions"])] == wanted[1:]
+
+
+FORMAT_MD = Path(__file__).resolve().parents[2] / "docs" / "FORMAT.md"
+
+
+def jsonl_section() -> str:
+    """docs/FORMAT.md §11, which tells an analyst's script what a JSONL line holds."""
+    text = FORMAT_MD.read_text("utf-8")
+    return text[text.index("## 11. The JSONL export") : text.index("## Versioning")]
+
+
+def first_column(section: str, header: str) -> list[str]:
+    """The codes in the first column of the Markdown table whose first header is `header`."""
+    lines = [line.strip() for line in section.splitlines()]
+    start = lines.index(next(line for line in lines if line.startswith(f"| {header} |")))
+    rows = itertools.takewhile(lambda line: line.startswith("|"), lines[start + 2 :])
+    return [row.split("|")[1].strip().strip("`") for row in rows]
+
+
+async def test_format_md_shows_the_fields_a_jsonl_line_adds_as_an_export_writes_them(
+    db: Database, reviewer_key: ReviewerPrivateKey, tmp_path: Path
+) -> None:
+    # Given the case of FORMAT.md's example: age "don't know", citizenship skipped, a photo,
+    # an anonymous witness who took no steps
+    anonymous = missing_person(anonymous="yes", reporter_name=None, steps_taken=["none_possible"])
+    photo = await forged_file(db, reviewer_key.public)
+    document = CaseDocument(**{**anonymous.__dict__, "attachments": (photo,)})
+    case = await store(db, document, [reviewer_key.public], today=TODAY)
+    # When it is exported as JSONL
+    await export(db, reviewer_key, tmp_path / "c.jsonl")
+    (record,) = map(json.loads, (tmp_path / "c.jsonl").read_text("utf-8").splitlines())
+    # Then the example shows the added fields as they are written, where they are written
+    section = jsonl_section()
+    example = json.loads(section.split("```json\n")[1].split("```")[0])
+    added = json.dumps({key: record[key] for key in example}).replace(case.case_id, "<case id>")
+    assert json.loads(added) == example
+    keys = list(record)
+    assert keys[0] == "received_day" and keys[-3:] == list(example)[1:]
+    # And its tables list every status and every UN element there is, in the export's order
+    assert first_column(section, "status") == ["skipped", "dont_know", "prefer_not"]
+    assert set(first_column(section, "status")) == SPECIAL
+    assert first_column(section, "element") == list(wgeid_gaps({}))

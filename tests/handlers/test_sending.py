@@ -127,5 +127,5 @@ async def test_a_followup_with_a_file_is_sealed_to_the_right_case(
     addendum = next(c for c in cases if c["form"]["id"] == "addendum")
     assert addendum["links"] == {"addendum_to": original["case_id"]}
     assert addendum["answers"] == {"notes": ["Его перевели в СИЗО"]}
-    files = list((tmp_path / "cases_attachments" / str(addendum["case_id"])).iterdir())
+    files = list((tmp_path / "kuager_attachments" / str(addendum["case_id"])).iterdir())
     assert [f.read_bytes() for f in files] == [b"%PDF-1.4 court ruling"]

@@ -51,7 +51,7 @@ async def test_an_account_by_voice_is_warned_once_then_sealed_byte_for_byte(
     assert [ref["attachment_id"] for ref in case["attachments"]] == [
         narrative["voice"]["attachment_id"]
     ]
-    (file,) = (tmp_path / "cases_attachments" / str(case["case_id"])).iterdir()
+    (file,) = (tmp_path / "kuager_attachments" / str(case["case_id"])).iterdir()
     assert file.read_bytes() == VOICE
 
 

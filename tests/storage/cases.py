@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from storage.attachments import seal_attachment
-from storage.cases import AttachmentRef, CaseDocument, Receipt, seal_case
+from storage.cases import ADDENDUM_FORM, AttachmentRef, CaseDocument, Receipt, seal_case
 from storage.crypto.keys import ReviewerPublicKey
 from storage.database import Database
 
@@ -49,14 +49,29 @@ def detention(
     )
 
 
+def addendum(case_id: str, *, attachments: Sequence[AttachmentRef] = ()) -> CaseDocument:
+    """What a witness adds to case `case_id` later through `/followup`, as the bot seals it."""
+    return CaseDocument(
+        form_id=ADDENDUM_FORM,
+        form_version=1,
+        language="kk",
+        answers={"notes": ["Ол табылды.", "Денсаулығы жақсы."]},
+        submitted_at=dt.datetime(2022, 1, 21, tzinfo=dt.UTC),
+        attachments=tuple(attachments),
+        links={"addendum_to": case_id},
+    )
+
+
 async def store(
     db: Database,
     document: CaseDocument,
     keys: Sequence[ReviewerPublicKey],
     today: dt.date = dt.date(2022, 1, 9),
 ) -> Receipt:
+    # As the bot does: an addendum has no receipt code of its own.
+    with_receipt = document.form_id != ADDENDUM_FORM
     async with db.transaction() as session:
-        return await seal_case(session, document, keys, today=today)
+        return await seal_case(session, document, keys, today=today, with_receipt=with_receipt)
 
 
 # What a rogue operator can do: anyone with database write can seal a case of their own to the
@@ -81,6 +96,12 @@ async def forged_file(
 def files_under(root: Path) -> set[Path]:
     """Every file and folder under `root`, to tell later what an export added."""
     return set(root.rglob("*"))
+
+
+def copies_of(content: bytes, root: Path) -> list[str]:
+    """Every file under `root` that holds `content`, as a path from `root`, sorted."""
+    found = (p for p in root.rglob("*") if p.is_file() and p.read_bytes() == content)
+    return sorted(p.relative_to(root).as_posix() for p in found)
 
 
 def written_outside(root: Path, export: Path, before: set[Path]) -> set[Path]:

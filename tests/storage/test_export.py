@@ -41,6 +41,8 @@ from storage.models import Case
 from tests.storage.cases import (
     NARRATIVES,
     PHOTO,
+    addendum,
+    copies_of,
     detention,
     files_under,
     forge,
@@ -185,12 +187,12 @@ async def test_attachments_are_decrypted_beside_the_export_and_checked(
     out = tmp_path / "export" / "cases.csv"
     out.parent.mkdir()
     tally = await export_cases(db, reviewer_key, ask(out, ExportFormat.CSV))
-    files = list((tmp_path / "export" / "cases_attachments" / case_id).iterdir())
+    files = list((tmp_path / "export" / "kuager_attachments" / case_id).iterdir())
     assert tally.attachments == 1 and len(files) == 1
     assert files[0].read_bytes() == PHOTO
     assert files[0].name == "01_passwd", "a witness's file name must never become a path"
     (row,) = read_csv(table(out, "detention"))
-    assert row["Decrypted files"] == f"cases_attachments/{case_id}/01_passwd"
+    assert row["Decrypted files"] == f"kuager_attachments/{case_id}/01_passwd"
 
 
 def test_safe_file_names() -> None:
@@ -232,7 +234,7 @@ async def test_a_forged_kind_cannot_lead_a_file_out_of_the_export_folder(
     tally = await export_cases(db, reviewer_key, request)
     # Then the file lands in the case's own folder under a plain name, and nothing elsewhere
     assert tally.ok and tally.attachments == 1
-    assert (export / "cases_attachments" / case.case_id / "01_bashrc").read_bytes() == PHOTO
+    assert (export / "kuager_attachments" / case.case_id / "01_bashrc").read_bytes() == PHOTO
     assert written_outside(tmp_path, export, before) == set()
 
 
@@ -268,7 +270,7 @@ async def test_a_long_name_in_four_byte_letters_is_cut_by_bytes_and_written(
     case = await forge(db, reviewer_key.public, detention(attachments=[ref]))
     tally = await export_cases(db, reviewer_key, ask(tmp_path / "c.csv", ExportFormat.CSV))
     assert tally.ok and tally.attachments == 1
-    (written,) = (tmp_path / "c_attachments" / case.case_id).iterdir()
+    (written,) = (tmp_path / "kuager_attachments" / case.case_id).iterdir()
     assert written.read_bytes() == PHOTO
     assert written.name.startswith("01_\U0001d401") and written.name.endswith(".pdf")
     assert len(written.name.encode("utf-8")) <= 124
@@ -282,27 +284,70 @@ async def test_an_attachment_the_disk_refuses_is_named_and_skipped_and_the_expor
     second = await forge(db, public, detention("ru", attachments=[await forged_file(db, public)]))
     # Given a folder where the first case's file must go (a full disk or a name the disk
     # refuses fails the same way: as an OSError for that one file)
-    (tmp_path / "c_attachments" / first.case_id / "01_photo").mkdir(parents=True)
+    (tmp_path / "kuager_attachments" / first.case_id / "01_photo").mkdir(parents=True)
     tally = await export_cases(db, reviewer_key, ask(tmp_path / "c.csv", ExportFormat.CSV))
     assert tally.exported == 2 and tally.attachments == 1 and not tally.ok
     assert tally.unwritable == [
         f"{first.case_id}: attachment 1 (01_photo) cannot be written: Is a directory"
     ]
-    assert (tmp_path / "c_attachments" / second.case_id / "01_photo").read_bytes() == PHOTO
+    assert (tmp_path / "kuager_attachments" / second.case_id / "01_photo").read_bytes() == PHOTO
 
 
+@pytest.mark.parametrize(
+    ("linked", "to"),
+    [("attachments", "elsewhere"), ("case", "elsewhere"), ("case", "export")],
+)
 async def test_a_symbolic_link_inside_the_export_folder_is_not_followed(
-    db: Database, reviewer_key: ReviewerPrivateKey, tmp_path: Path
+    db: Database, reviewer_key: ReviewerPrivateKey, tmp_path: Path, linked: str, to: str
 ) -> None:
     ref = await forged_file(db, reviewer_key.public)
     case = await forge(db, reviewer_key.public, detention(attachments=[ref]))
-    elsewhere = tmp_path / "elsewhere"
+    export, elsewhere = tmp_path / "export", tmp_path / "elsewhere"
+    export.mkdir()
     elsewhere.mkdir(mode=0o755)
-    (tmp_path / "c_attachments").mkdir()
-    (tmp_path / "c_attachments" / case.case_id).symlink_to(elsewhere)
-    tally = await export_cases(db, reviewer_key, ask(tmp_path / "c.csv", ExportFormat.CSV))
-    assert list(elsewhere.iterdir()) == [] and elsewhere.stat().st_mode & 0o777 == 0o755
+    # Given the attachments folder, or a case's folder in it, a link out of the export or
+    # out of the attachments folder
+    folder = export / "kuager_attachments"
+    link = folder if linked == "attachments" else folder / case.case_id
+    link.parent.mkdir(exist_ok=True)
+    link.symlink_to(elsewhere if to == "elsewhere" else export)
+    tally = await export_cases(db, reviewer_key, ask(export / "c.csv", ExportFormat.CSV))
+    assert elsewhere.stat().st_mode & 0o777 == 0o755
+    assert copies_of(PHOTO, tmp_path) == []
     assert len(tally.unwritable) == 1 and "outside" in tally.unwritable[0]
+
+
+async def test_exports_into_one_folder_share_one_copy_of_each_attachment(
+    db: Database, reviewer_key: ReviewerPrivateKey, tmp_path: Path
+) -> None:
+    # Given a report with two files and an addition to it with one
+    public = reviewer_key.public
+    files = [await forged_file(db, public, name="протокол.pdf"), await forged_file(db, public)]
+    case = await store(db, detention(attachments=files), [public])
+    added = addendum(case.case_id, attachments=[await forged_file(db, public)])
+    addition = await store(db, added, [public])
+    # When the reviewer exports as a.csv, then as b.xlsx and c.jsonl, into one folder
+    first = await export_cases(db, reviewer_key, ask(tmp_path / "a.csv", ExportFormat.CSV))
+    assert (first.attachments, first.already, first.ok) == (3, 0, True)
+    for out in (tmp_path / "b.xlsx", tmp_path / "c.jsonl"):
+        again = await export_cases(db, reviewer_key, ask(out, ExportFormat(out.suffix[1:])))
+        # Then the later exports decrypt nothing: the first one's files are theirs
+        assert (again.attachments, again.already, again.ok) == (0, 3, True), out.name
+    # And the laptop holds one copy of each file
+    copies = copies_of(PHOTO, tmp_path)
+    folders = {f"kuager_attachments/{c.case_id}" for c in (case, addition)}
+    assert len(copies) == 3 and {c.rsplit("/", 1)[0] for c in copies} == folders
+    # And the paths the later exports give, relative to their folder, are those files
+    book = openpyxl.load_workbook(tmp_path / "b.xlsx")
+    cells = []
+    for title in ("Detention or arrest", "Additions"):
+        rows = book[title].iter_rows(values_only=True)
+        header = next(rows)
+        cells += [row[header.index("Decrypted files")] for row in rows]
+    in_xlsx = sorted(path for cell in cells for path in cell.split("; "))
+    records = map(json.loads, (tmp_path / "c.jsonl").read_text("utf-8").splitlines())
+    in_jsonl = sorted(path for record in records for path in record["attachment_files"])
+    assert in_xlsx == in_jsonl == copies
 
 
 @pytest.mark.parametrize("form", list(ExportFormat))
@@ -311,7 +356,7 @@ async def test_exported_files_are_the_reviewers_alone_even_over_an_older_export(
 ) -> None:
     ref = await forged_file(db, reviewer_key.public)
     case = await forge(db, reviewer_key.public, detention(attachments=[ref]))
-    folder = tmp_path / "cases_attachments"
+    folder = tmp_path / "kuager_attachments"
     paths = [
         tmp_path / f"cases.{form}",
         folder,
@@ -435,7 +480,7 @@ async def test_no_attachments_decrypts_no_file(
     request = ask(tmp_path / "c.csv", ExportFormat.CSV, attachments=False)
     tally = await export_cases(db, reviewer_key, request)
     assert tally.ok and tally.exported == 1 and tally.attachments == 0
-    assert not (tmp_path / "c_attachments").exists()
+    assert not (tmp_path / "kuager_attachments").exists()
     assert read_csv(table(request.out, "detention"))[0]["Decrypted files"] == ""
 
 
@@ -460,7 +505,7 @@ async def test_an_attachment_already_exported_is_not_decrypted_again_unless_it_c
 ) -> None:
     ref = await forged_file(db, reviewer_key.public)
     case = await forge(db, reviewer_key.public, detention(attachments=[ref]))
-    written = tmp_path / "c_attachments" / case.case_id / "01_photo"
+    written = tmp_path / "kuager_attachments" / case.case_id / "01_photo"
     request = ask(tmp_path / "c.csv", ExportFormat.CSV)
     first = await export_cases(db, reviewer_key, request)
     assert (first.attachments, first.already) == (1, 0)
