@@ -160,8 +160,12 @@ async def export_cases(
 
 
 def jsonl_record(case: OpenedCase, files: list[str], layout: Layout) -> dict[str, Any]:
-    """The sealed document as it is, plus what an analyst's script would otherwise redo."""
-    record: dict[str, Any] = {"received_day": case.received_day.isoformat(), **case.document}
+    """The sealed document as it is, plus what an analyst's script would otherwise redo.
+
+    The added fields are the export's own: a hand-sealed document that carries one (a received
+    day before the events it reports) does not set it; the clear, chained day stands."""
+    record: dict[str, Any] = {"received_day": None, **case.document}
+    record["received_day"] = case.received_day.isoformat()
     record["attachment_files"] = files
     record["statuses"] = answer_statuses(case.answers)
     un_gaps = layout.form(case.form_id).un_gaps

@@ -607,3 +607,24 @@ async def test_tables_in_memory_are_the_export_s_tables_and_touch_no_disk(
     assert list(header) == list(csv_rows[0])
     assert {row[0] for row in rows} == {row[header[0]] for row in csv_rows}
     assert len(rows) == 3
+
+
+class Backdated(CaseDocument):
+    """A hand-sealed document that claims a received day of its own, and the export's fields."""
+
+    def to_json(self, case_id: str) -> dict[str, Any]:
+        forged = {"received_day": "2021-12-16", "statuses": {"narrative": "skipped"}}
+        return {**super().to_json(case_id), **forged}
+
+
+async def test_a_document_cannot_set_the_fields_the_export_adds_to_a_jsonl_line(
+    db: Database, reviewer_key: ReviewerPrivateKey, tmp_path: Path
+) -> None:
+    """The day a case arrived is the server's, chained and clear; a forged document claiming
+    another (to date a report before the events) does not change it in the export."""
+    receipt = await forge(db, reviewer_key.public, Backdated(**detention().__dict__))
+    out = tmp_path / "c.jsonl"
+    assert (await export_cases(db, reviewer_key, ask(out, ExportFormat.JSONL))).exported == 1
+    (record,) = map(json.loads, out.read_text("utf-8").splitlines())
+    assert record["received_day"] == receipt.received_day.isoformat() != "2021-12-16"
+    assert record["statuses"] == {}, "every answer of this report was given"
