@@ -315,10 +315,10 @@ def _fill(
     links: Links,
     outs: Mapping[str, TableOut],
 ) -> None:
-    plan = Plan(layout)
+    plan = Plan(layout, tables)
     for case, files in cases.cases():
         facts = CaseFacts(case, files, layout, links)
-        for table in tables:
+        for table, getters in plan.tables_of(case.form_id):
             target = outs[table.key]
-            for values in rows(facts, table, plan):
+            for values in rows(facts, table, getters):
                 target.append(values)

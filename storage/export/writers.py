@@ -140,7 +140,12 @@ def _safe(text: str) -> str:
     return defuse(cell_text(text))
 
 
-def _csv_cell(value: CellValue, seen: dict[str, str]) -> str:
+_Seen = dict[object, str]
+"""Short texts already made safe, and None → "": only str and None keys, so no number or date
+can match one (1 == True == 1.0 would, as dict keys)."""
+
+
+def _csv_cell(value: CellValue, seen: _Seen) -> str:
     """A cell as CSV text, defused; short texts (words, codes, names) repeat on every row,
     so each is made safe once per export and looked up after that."""
     if type(value) is str:
@@ -173,7 +178,7 @@ class CsvFiles:
 
     def __init__(self, open_table: Callable[[Table], IO[str]]) -> None:
         self._open = open_table
-        self._seen: dict[str, str] = {}
+        self._seen: _Seen = {None: ""}
 
     def table(self, table: Table) -> TableOut:
         writer = csv.writer(self._open(table), lineterminator="\r\n")
@@ -188,9 +193,10 @@ def csv_file(path: Path) -> IO[str]:
 
 
 class _CsvOut:
-    def __init__(self, writer: Any, seen: dict[str, str]) -> None:
+    def __init__(self, writer: Any, seen: _Seen) -> None:
         self._writer, self._seen = writer, seen
 
     def append(self, values: Sequence[CellValue]) -> None:
         seen = self._seen
-        self._writer.writerow([_csv_cell(v, seen) for v in values])
+        # Most cells are empty or a word seen before: a lookup, not a call.
+        self._writer.writerow([seen[v] if v in seen else _csv_cell(v, seen) for v in values])
