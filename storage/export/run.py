@@ -33,7 +33,7 @@ from storage.export.files import attachments_folder, write_attachments
 from storage.export.layout import Layout, Table, raw_layout
 from storage.export.opening import ExportTally, Selection, open_cases
 from storage.export.rows import CaseFacts, Links, OpenedCase, Plan, in_table, rows
-from storage.export.writers import CsvFiles, Sheets, TableOut, csv_file, csv_name
+from storage.export.writers import CsvFiles, Scratch, Sheets, TableOut, csv_file, csv_name
 from storage.retention import ack_for
 
 
@@ -245,16 +245,12 @@ def _write_tables(
     tables = _tables(layout, spill)
     if request.format is ExportFormat.XLSX:
         folder = request.out.parent
-        # Each is closed once its sheet is zipped (writers._Zipper).
-        sheets = Sheets(lambda: tempfile.TemporaryFile("w+b", dir=folder))  # noqa: SIM115
-        _fill(
-            tables,
-            layout,
-            spill,
-            links,
-            {t.key: sheets.table(t, _widths(layout, t)) for t in tables},
-        )
-        sheets.save(out)
+
+        def scratch() -> IO[bytes]:
+            # Closed once its sheet is zipped (writers._Zipper).
+            return tempfile.TemporaryFile("w+b", dir=folder)
+
+        _workbook(tables, layout, spill, links, scratch, out)
         return
     main = layout.tables[0].key
     with contextlib.ExitStack() as stack:
@@ -264,8 +260,7 @@ def _write_tables(
                 return out
             return stack.enter_context(csv_file(csv_name(request.out, main, table)))
 
-        files = CsvFiles(open_table)
-        _fill(tables, layout, spill, links, {t.key: files.table(t) for t in tables})
+        _csv_tables(tables, layout, spill, links, open_table)
 
 
 def tables_in_memory(
@@ -285,27 +280,44 @@ def tables_in_memory(
         links.same_person = same_person(list(_people(held, layout, links)))
     tables, built = _tables(layout, held), io.BytesIO()
     if format is ExportFormat.XLSX:
-        sheets = Sheets(io.BytesIO)
-        _fill(
-            tables,
-            layout,
-            held,
-            links,
-            {t.key: sheets.table(t, _widths(layout, t)) for t in tables},
-        )
-        sheets.save(built)
+        _workbook(tables, layout, held, links, io.BytesIO, built)
         return built.getvalue()
     if format is not ExportFormat.CSV:
         raise ValueError(f"no tables in {format}")
     main, texts = layout.tables[0].key, {t.key: io.StringIO(newline="") for t in tables}
-    files = CsvFiles(lambda table: texts[table.key])
-    _fill(tables, layout, held, links, {t.key: files.table(t) for t in tables})
+    _csv_tables(tables, layout, held, links, lambda table: texts[table.key])
     out = Path(f"{name}.csv")
     with ZipFile(built, "w", ZIP_DEFLATED) as archive:
         for table in tables:
             text = texts[table.key].getvalue().encode("utf-8-sig")
             archive.writestr(csv_name(out, main, table).name, text)
     return built.getvalue()
+
+
+def _workbook(
+    tables: list[Table],
+    layout: Layout,
+    cases: _Cases,
+    links: Links,
+    scratch: Scratch,
+    out: IO[bytes],
+) -> None:
+    sheets = Sheets(scratch)
+    _fill(
+        tables, layout, cases, links, {t.key: sheets.table(t, _widths(layout, t)) for t in tables}
+    )
+    sheets.save(out)
+
+
+def _csv_tables(
+    tables: list[Table],
+    layout: Layout,
+    cases: _Cases,
+    links: Links,
+    open_table: Callable[[Table], IO[str]],
+) -> None:
+    files = CsvFiles(open_table)
+    _fill(tables, layout, cases, links, {t.key: files.table(t) for t in tables})
 
 
 def _fill(
