@@ -192,8 +192,30 @@ def words(question: Question) -> dict[str, str]:
     return {c.code: _(own.get(c.code) or ANY_QUESTION.get(c.code) or c.label) for c in choices}
 
 
-def _fact(title: str, fact: Fact, width: int = 14, field: str = "") -> Column:
-    return Column(_(title), field or fact.value, Source.CASE, fact=fact, width=width)
+_FACT_WIDTHS: Mapping[Fact, int] = {
+    Fact.LANGUAGE: 8,
+    Fact.PERSON_NO: 8,
+    Fact.ADDITIONS: 9,
+    Fact.PEOPLE: 9,
+    Fact.FILE_COUNT: 9,
+    Fact.FLAG: 9,
+    Fact.RECEIVED: 12,
+    Fact.SAME_PERSON: 12,
+    Fact.FORM: 20,
+    Fact.FORM_ID: 20,
+    Fact.SUBMITTED: 20,
+    Fact.CASE_ID: 34,
+    Fact.ADDENDUM_TO: 34,
+    Fact.GROUP: 34,
+    Fact.UN_GAPS: 40,
+    Fact.FILES: 40,
+    Fact.ANSWERS_JSON: 60,
+}
+"""Each fact's column width in characters, the same on every sheet it appears in."""
+
+
+def _fact(title: str, fact: Fact, field: str = "") -> Column:
+    return Column(_(title), field or fact.value, Source.CASE, fact=fact, width=_FACT_WIDTHS[fact])
 
 
 def question_columns(
@@ -245,24 +267,24 @@ def _group_ids(form: Form) -> set[str]:
 def form_columns(form: Form) -> tuple[Column, ...]:
     """A report type's own sheet: case facts, then its questions in order, then flags."""
     columns = [
-        _fact(CASE, Fact.CASE_ID, 34),
-        _fact(RECEIVED, Fact.RECEIVED, 12),
-        _fact(LANGUAGE, Fact.LANGUAGE, 8),
-        _fact(GROUP, Fact.GROUP, 34),
-        _fact(SAME_PERSON, Fact.SAME_PERSON, 12),
-        _fact(ADDITIONS, Fact.ADDITIONS, 9),
+        _fact(CASE, Fact.CASE_ID),
+        _fact(RECEIVED, Fact.RECEIVED),
+        _fact(LANGUAGE, Fact.LANGUAGE),
+        _fact(GROUP, Fact.GROUP),
+        _fact(SAME_PERSON, Fact.SAME_PERSON),
+        _fact(ADDITIONS, Fact.ADDITIONS),
     ]
     if any(form.groups()):
-        columns.append(_fact(PEOPLE_COUNT, Fact.PEOPLE, 9))
+        columns.append(_fact(PEOPLE_COUNT, Fact.PEOPLE))
     in_groups = _group_ids(form)
     for question in _asked(form).values():
         if question.id not in LEFT_OUT and question.id not in in_groups:
             columns += question_columns(question)
     for flag in form.flags:
-        columns.append(_fact(_FLAG_HEADERS.get(flag.name, flag.name), Fact.FLAG, 9, flag.name))
+        columns.append(_fact(_FLAG_HEADERS.get(flag.name, flag.name), Fact.FLAG, flag.name))
     if any(flag.name == "un_ready" for flag in form.flags):
-        columns.append(_fact(UN_GAPS, Fact.UN_GAPS, 40))
-    columns.append(_fact(FILES, Fact.FILES, 40))
+        columns.append(_fact(UN_GAPS, Fact.UN_GAPS))
+    columns.append(_fact(FILES, Fact.FILES))
     return tuple(columns)
 
 
@@ -291,33 +313,33 @@ def people_columns(form: Form) -> tuple[Column, ...]:
     """People: one row per person, the same columns whatever the report type."""
     person = [c for q in _person_questions() for c in question_columns(q, Source.PERSON)]
     return (
-        _fact(CASE, Fact.CASE_ID, 34),
-        _fact(REPORT_TYPE, Fact.FORM, 20),
-        _fact(PERSON_NO, Fact.PERSON_NO, 8),
+        _fact(CASE, Fact.CASE_ID),
+        _fact(REPORT_TYPE, Fact.FORM),
+        _fact(PERSON_NO, Fact.PERSON_NO),
         *person,
         *_role(form, "date", _("Date"), (Part.VALUE, Part.PRECISION)),
         *_role(form, "place", _("Place"), (Part.REGION,)),
         *_role(form, "status", _(DETENTION_STATUS)),
         *_role(form, "perpetrators", _(ANALYST_HEADERS["perpetrators"])),
-        _fact(SAME_PERSON, Fact.SAME_PERSON, 12),
+        _fact(SAME_PERSON, Fact.SAME_PERSON),
     )
 
 
 def case_columns(form: Form) -> tuple[Column, ...]:
     """Cases: one row per report with what an analyst counts."""
     return (
-        _fact(CASE, Fact.CASE_ID, 34),
-        _fact(REPORT_TYPE, Fact.FORM, 20),
-        _fact(RECEIVED, Fact.RECEIVED, 12),
+        _fact(CASE, Fact.CASE_ID),
+        _fact(REPORT_TYPE, Fact.FORM),
+        _fact(RECEIVED, Fact.RECEIVED),
         *_role(form, "date", _("Date"), (Part.VALUE, Part.PRECISION)),
         *_role(form, "place", _("Place"), (Part.REGION,)),
-        _fact(PEOPLE_COUNT, Fact.PEOPLE, 9),
-        _fact(FILE_COUNT, Fact.FILE_COUNT, 9),
-        _fact(ADDITIONS, Fact.ADDITIONS, 9),
-        _fact(GROUP, Fact.GROUP, 34),
-        _fact(SAME_PERSON, Fact.SAME_PERSON, 12),
-        _fact(UN_GAPS, Fact.UN_GAPS, 40),
-        _fact(URGENT, Fact.FLAG, 9, "urgent"),
+        _fact(PEOPLE_COUNT, Fact.PEOPLE),
+        _fact(FILE_COUNT, Fact.FILE_COUNT),
+        _fact(ADDITIONS, Fact.ADDITIONS),
+        _fact(GROUP, Fact.GROUP),
+        _fact(SAME_PERSON, Fact.SAME_PERSON),
+        _fact(UN_GAPS, Fact.UN_GAPS),
+        _fact(URGENT, Fact.FLAG, "urgent"),
     )
 
 
@@ -341,36 +363,36 @@ submitter), then the family's consent and the permission to share."""
 def wgeid_columns(form: Form) -> tuple[Column, ...]:
     asked = _asked(form)
     return (
-        _fact(CASE, Fact.CASE_ID, 34),
-        _fact(RECEIVED, Fact.RECEIVED, 12),
-        _fact(URGENT, Fact.FLAG, 9, "urgent"),
-        _fact(UN_READY, Fact.FLAG, 9, "un_ready"),
-        _fact(UN_GAPS, Fact.UN_GAPS, 40),
+        _fact(CASE, Fact.CASE_ID),
+        _fact(RECEIVED, Fact.RECEIVED),
+        _fact(URGENT, Fact.FLAG, "urgent"),
+        _fact(UN_READY, Fact.FLAG, "un_ready"),
+        _fact(UN_GAPS, Fact.UN_GAPS),
         *(c for i in WGEID_QUESTIONS if i in asked for c in question_columns(asked[i])),
     )
 
 
 def addition_columns() -> tuple[Column, ...]:
     return (
-        _fact(CASE, Fact.CASE_ID, 34),
-        _fact(ADDITION_TO, Fact.ADDENDUM_TO, 34),
-        _fact(RECEIVED, Fact.RECEIVED, 12),
-        _fact(LANGUAGE, Fact.LANGUAGE, 8),
+        _fact(CASE, Fact.CASE_ID),
+        _fact(ADDITION_TO, Fact.ADDENDUM_TO),
+        _fact(RECEIVED, Fact.RECEIVED),
+        _fact(LANGUAGE, Fact.LANGUAGE),
         Column(_(NOTES), "notes", shape=Shape.NOTES, width=60),
-        _fact(FILE_COUNT, Fact.FILE_COUNT, 9),
-        _fact(FILES, Fact.FILES, 40),
+        _fact(FILE_COUNT, Fact.FILE_COUNT),
+        _fact(FILES, Fact.FILES),
     )
 
 
 def other_columns() -> tuple[Column, ...]:
     return (
-        _fact(CASE, Fact.CASE_ID, 34),
-        _fact(REPORT_TYPE, Fact.FORM_ID, 20),
-        _fact(RECEIVED, Fact.RECEIVED, 12),
-        _fact(SUBMITTED, Fact.SUBMITTED, 20),
-        _fact(LANGUAGE, Fact.LANGUAGE, 8),
-        _fact(ANSWERS_JSON, Fact.ANSWERS_JSON, 60),
-        _fact(FILES, Fact.FILES, 40),
+        _fact(CASE, Fact.CASE_ID),
+        _fact(REPORT_TYPE, Fact.FORM_ID),
+        _fact(RECEIVED, Fact.RECEIVED),
+        _fact(SUBMITTED, Fact.SUBMITTED),
+        _fact(LANGUAGE, Fact.LANGUAGE),
+        _fact(ANSWERS_JSON, Fact.ANSWERS_JSON),
+        _fact(FILES, Fact.FILES),
     )
 
 
