@@ -78,6 +78,8 @@ class Vault:
         self._opened: dict[str, OpenedCase] = {}
         self._cases: dict[str, DeskCase] = {}
         self._same_person: list[SamePersonGroup] = []
+        self._built_on: dt.date | None = None
+        """The day `_cases` was built for; None until built (and after a lock)."""
         """Groups of people of different cases who may be one (`storage.sameperson`)."""
         self._access: dict[str, CaseAccess] = {}
         """Per case, what the key derived to read and write its events (dropped on lock)."""
@@ -105,6 +107,7 @@ class Vault:
         """Hold `key` and decrypt every case it opens."""
         self._key = key
         self._opened, self._cases = {}, {}
+        self._same_person, self._built_on = [], None
         self._last_used = self._clock()
         await self.refresh()
         logger.info("desk_unlocked cases=%d", len(self._cases))
@@ -115,7 +118,7 @@ class Vault:
             return
         self._key = None
         self._opened, self._cases, self._access = {}, {}, {}
-        self._same_person = []
+        self._same_person, self._built_on = [], None
         self.tampered = []
         logger.info("desk_locked")
         for callback in self.on_lock:
@@ -139,24 +142,31 @@ class Vault:
                 self.lock()
 
     async def refresh(self, today: dt.date | None = None) -> None:
-        """Decrypt cases received since the newest one held (the bot keeps taking reports)."""
+        """Decrypt cases received since the newest one held (the bot keeps taking reports).
+
+        Every page asks, so the list is rebuilt only when a case arrived or the day changed
+        (urgency counts days), and same-person groups, which compare every person with every
+        other, only when a case arrived."""
         key = self.key
         since = max((c.received_day for c in self._opened.values()), default=None)
-        tally = ExportTally()
+        tally, found = ExportTally(), []
         async with self.db.sessions() as session, session.begin():
             async for case in open_cases(session, key, tally, Selection(since=since)):
-                self._opened.setdefault(case.case_id, case)
+                found.append(case)
         if self._key is not key:
             return  # locked while decrypting: keep nothing
         self.tampered = sorted(set(self.tampered) | set(tally.tampered))
         if since is None:
             self.not_for_this_key = tally.not_for_this_key
-        made = build(
-            self._opened.values(),
-            today or dt.datetime.now(dt.UTC).date(),
-            seen_before=self.seen_before,
-        )
-        self._cases = {c.case_id: c for c in made}
+        new = [case for case in found if case.case_id not in self._opened]
+        self._opened.update((case.case_id, case) for case in new)
+        day = today or dt.datetime.now(dt.UTC).date()
+        if not new and day == self._built_on:
+            return
+        made = build(self._opened.values(), day, seen_before=self.seen_before)
+        self._cases, self._built_on = {c.case_id: c for c in made}, day
+        if not new:
+            return
         self._same_person = possible_same_person(
             record
             for case in self._opened.values()

@@ -17,6 +17,7 @@ import openpyxl
 import pytest
 
 from bot.desk.guard import COOKIE, CSRF_FIELD
+from bot.desk.vault import Vault
 from storage.attachments import seal_attachment
 from storage.cases import AttachmentRef
 from storage.crypto.keys import ReviewerPrivateKey
@@ -271,3 +272,17 @@ async def test_the_list_downloads_as_the_export_s_workbook_and_csv_tables(
             assert nothing.status == 404
         async with client.get(f"{desk.origin}/download/cases.jsonl") as nothing:
             assert nothing.status == 404
+
+
+async def test_a_lock_while_cases_are_being_decrypted_keeps_none_of_them(
+    db: Database, reviewer_key: ReviewerPrivateKey, stored: str
+) -> None:
+    """The idle lock can fall while the vault waits for the database: what it decrypts after
+    that must not land in the emptied memory."""
+    vault = Vault(db)
+    unlocking = asyncio.create_task(vault.unlock(reviewer_key))
+    await asyncio.sleep(0)  # the unlock now waits for its rows
+    vault.lock()
+    await unlocking
+    assert vault.locked
+    assert vault._opened == {} and vault._cases == {}  # what a memory dump would find
